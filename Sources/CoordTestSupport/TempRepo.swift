@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GitCoord
+import GitCoordStore
+
+/// Real repositories in a temporary folder for tests: a main worktree, linked worktrees, clones
+/// and bare remotes. Removed when released.
+public final class TempRepo {
+    /// The folder holding everything this fixture made.
+    public let root: String
+    /// The main work tree.
+    public let path: String
+
+    /// Creates a repository with one empty commit on `main`.
+    public init(_ label: String = "repo") throws {
+        var template = Array("/tmp/git-coord-test-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw CoordError.data("mkdtemp failed") }
+        root = String(decoding: UnsafeRawBufferPointer(start: made, count: strlen(made)), as: UTF8.self)
+        path = root + "/" + label
+        try Shell.git(["init", "-q", "-b", "main", path])
+        try Shell.git(["-C", path, "config", "user.email", "test@example.invalid"])
+        try Shell.git(["-C", path, "config", "user.name", "Test"])
+        try Shell.git(["-C", path, "commit", "-q", "--allow-empty", "-m", "init"])
+    }
+
+    deinit { Files.removeTree(root) }
+
+    /// Adds a linked worktree on a new branch and returns its path.
+    @discardableResult
+    public func addWorktree(_ name: String) throws -> String {
+        let wt = root + "/" + name
+        try Shell.git(["-C", path, "worktree", "add", "-q", "-b", "wt-" + name, wt])
+        return wt
+    }
+
+    /// Creates a bare repository beside the main one and adds it as remote `origin`.
+    @discardableResult
+    public func addBareRemote(_ name: String = "origin") throws -> String {
+        let bare = root + "/" + name + ".git"
+        try Shell.git(["init", "-q", "--bare", bare])
+        try Shell.git(["-C", path, "remote", "add", name, bare])
+        try Shell.git(["-C", path, "push", "-q", name, "main"])
+        return bare
+    }
+
+    /// Clones `url` into a new folder beside the main one and returns its path.
+    @discardableResult
+    public func clone(_ url: String, as name: String) throws -> String {
+        let dest = root + "/" + name
+        try Shell.git(["clone", "-q", url, dest])
+        try Shell.git(["-C", dest, "config", "user.email", "test@example.invalid"])
+        try Shell.git(["-C", dest, "config", "user.name", "Test"])
+        return dest
+    }
+
+    /// A store on `path` (default: the main worktree) acting as `session`.
+    public func store(_ session: String? = nil, at path: String? = nil) throws -> CoordStore {
+        let repo = try Repository.open(at: path ?? self.path)
+        return CoordStore(repository: repo, session: session)
+    }
+
+    /// A `Coord` on `path` (default: the main worktree) acting as `session`.
+    public func coord(_ session: String? = nil, at path: String? = nil) throws -> Coord {
+        Coord(store: try store(session, at: path))
+    }
+}
+
+/// Runs programs synchronously for tests and benchmarks (fork/exec, output captured).
+public enum Shell {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `git` and throws when it fails.
+    @discardableResult
+    public static func git(_ args: [String], in dir: String? = nil, input: String? = nil) throws -> String {
+        let r = run(["git"] + args, in: dir, input: input)
+        guard r.status == 0 else { throw CoordError.data("git \(args.joined(separator: " ")) failed (\(r.status)): \(r.stderr)") }
+        return r.stdout
+    }
+
+    /// Runs a program, waits, and returns its status and output.
+    public static func run(_ argv: [String], in dir: String? = nil, input: String? = nil, environment: [String: String] = [:]) -> Result {
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
+        pipe(&outPipe); pipe(&errPipe); pipe(&inPipe)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { argvC.forEach { free($0) } }
+        var envStrings: [String] = []
+        var i = 0
+        while let e = environ[i] { envStrings.append(String(cString: e)); i += 1 }
+        if let dir { envStrings = envStrings.filter { !$0.hasPrefix("PWD=") } + ["PWD=\(dir)"] }
+        for (k, v) in environment { envStrings = envStrings.filter { !$0.hasPrefix(k + "=") } + ["\(k)=\(v)"] }
+        let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
+        defer { envC.forEach { free($0) } }
+        var pid: pid_t = 0
+        if let dir { _ = testSpawnAddChdir(&actions, dir) }
+        let rc = posix_spawnp(&pid, argvC[0]!, &actions, nil, argvC, envC)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else {
+            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            return Result(status: 127, stdout: "", stderr: "cannot start \(argv[0])")
+        }
+        if let input { var b = Array(input.utf8); _ = write(inPipe[1], &b, b.count) }
+        close(inPipe[1])
+        // Drain both pipes without deadlock.
+        var out: [UInt8] = [], err: [UInt8] = []
+        var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+        var open = 2
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while open > 0 {
+            _ = poll(&fds, 2, -1)
+            for k in 0..<2 where fds[k].fd >= 0 && fds[k].revents != 0 {
+                let n = read(fds[k].fd, &buf, buf.count)
+                if n > 0 { if k == 0 { out += buf[0..<n] } else { err += buf[0..<n] } } else { close(fds[k].fd); fds[k].fd = -1; open -= 1 }
+            }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Result(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+}
+
+/// Finds the built `git-coord` binary: `$GIT_COORD_BIN`, else beside the running test bundle.
+public enum CLI {
+    public static var binary: String {
+        if let env = ProcessEnvironment.get("GIT_COORD_BIN"), !env.isEmpty { return env }
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        return Files.parent(of: exe) + "/git-coord"
+    }
+
+    /// Runs `git-coord ARGS` in `dir` as `session` (through GIT_COORD_SESSION when given).
+    public static func run(_ args: [String], in dir: String, session: String? = nil, input: String? = nil, environment: [String: String] = [:]) -> Shell.Result {
+        var env = environment
+        if let session { env["GIT_COORD_SESSION"] = session }
+        return Shell.run([binary] + args, in: dir, input: input, environment: env)
+    }
+}
+
+/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), hidden from Swift behind `_GNU_SOURCE`.
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+func testSpawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32

@@ -1,0 +1,96 @@
+/// A session's registration, as `join` records it in `refs/coord/sessions/NAME`.
+public struct SessionRecord: Sendable, Equatable, Codable {
+    public var name: String
+    public var role: String?
+    public var host: String?
+    public var worktree: String?
+    public var pid: Int32?
+    /// A random id for this incarnation of the session, new at each join.
+    public var instance: String?
+    /// The agent's own session id (for example Claude Code's), so a resumed agent keeps its name.
+    public var agentSession: String?
+    public var joinedAt: Int64?
+    public var left: Bool
+    public var leftAt: Int64?
+}
+
+extension Coord {
+    static let sessionCell = "session.lww"
+
+    /// Registers `name` with a role, records it as this worktree's session and returns the record.
+    @discardableResult
+    public func join(_ name: String, role: String?, pid: Int32? = nil, agentSession: String? = nil) throws(CoordError) -> SessionRecord {
+        try SessionName.validate(name)
+        if let role { try SessionName.validate(role, what: "role") }
+        let worktree = repository.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? repository.gitDir
+        let host = ProcessRunner.hostName
+        let instance = IDGenerator.make("i-", length: 10)
+        try store.update(DocumentID(.sessions, name), as: name) { (tx) throws(CoordError) in
+            var fields: [String: JSONValue] = [
+                "name": .string(name),
+                "host": .string(host),
+                "worktree": .string(worktree),
+                "instance": .string(instance),
+                "joinedAt": .int(tx.stamp.milliseconds),
+                "left": false,
+                "leftAt": nil,
+                "pid": pid.map { .int(Int64($0)) } ?? .null,
+            ]
+            if let role { fields["role"] = .string(role) }
+            if let agentSession { fields["agentSession"] = .string(agentSession) }
+            tx.set(Coord.sessionCell, fields)
+            tx.subject = "sessions: join \(name)\(role.map { " as \($0)" } ?? "") on \(host)"
+            tx.operation = "sessions.join"
+        }
+        Identity.record(name, repository: repository)
+        guard let record = try sessionRecord(name) else { throw CoordError.data("joined \(name) but cannot read it back") }
+        return record
+    }
+
+    /// The registration of a session, nil when it never joined.
+    public func sessionRecord(_ name: String) throws(CoordError) -> SessionRecord? {
+        let snap = try store.snapshot(DocumentID(.sessions, name))
+        guard let map = try snap.fields(Coord.sessionCell) else { return nil }
+        return SessionRecord(fields: map, name: name)
+    }
+
+    /// Every session that ever joined, sorted by name.
+    public func sessionRecords() throws(CoordError) -> [SessionRecord] {
+        var out: [SessionRecord] = []
+        for doc in try store.documents(.sessions) {
+            if let owner = doc.owner, let r = try sessionRecord(owner) { out.append(r) }
+        }
+        return out
+    }
+}
+
+extension SessionRecord {
+    init(fields map: FieldMap, name: String) {
+        self.name = name
+        role = map.value("role")?.stringValue
+        host = map.value("host")?.stringValue
+        worktree = map.value("worktree")?.stringValue
+        pid = map.value("pid")?.intValue.map { Int32(truncatingIfNeeded: $0) }
+        instance = map.value("instance")?.stringValue
+        agentSession = map.value("agentSession")?.stringValue
+        joinedAt = map.value("joinedAt")?.intValue
+        left = map.value("left")?.boolValue ?? false
+        leftAt = map.value("leftAt")?.intValue
+    }
+}
+
+extension SessionRecord {
+    /// The JSON form printed by `--json`.
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["name": .string(name), "left": .bool(left)]
+        o["role"] = role.map(JSONValue.string) ?? .null
+        o["host"] = host.map(JSONValue.string) ?? .null
+        o["worktree"] = worktree.map(JSONValue.string) ?? .null
+        o["pid"] = pid.map { .int(Int64($0)) } ?? .null
+        o["instance"] = instance.map(JSONValue.string) ?? .null
+        o["agentSession"] = agentSession.map(JSONValue.string) ?? .null
+        o["joinedAt"] = joinedAt.map(JSONValue.int) ?? .null
+        o["leftAt"] = leftAt.map(JSONValue.int) ?? .null
+        return .object(o)
+    }
+}

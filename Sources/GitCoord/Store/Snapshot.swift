@@ -1,0 +1,122 @@
+import GitCoordStore
+
+/// A document as it stood at one commit: read-only access to its cells.
+public struct Snapshot {
+    public let repository: Repository
+    public let document: DocumentID
+    /// The commit read, nil for a document that does not exist yet.
+    public let commit: ObjectID?
+    /// That commit's tree.
+    public let tree: ObjectID?
+
+    init(repository: Repository, document: DocumentID, commit: ObjectID?) throws(CoordError) {
+        self.repository = repository
+        self.document = document
+        self.commit = commit
+        do {
+            self.tree = try commit.map { (c) throws(GitError) in try repository.treeOfCommit(c) }
+        } catch {
+            throw CoordError.data("\(document.refName) points at \(commit?.hex ?? "?"), which is not a readable commit: \(error.message)")
+        }
+        if let tree, let marker = try? repository.treeEntry(tree, path: DocumentMarker.path), marker.kind == .blob {
+            let bytes = (try? repository.readBlob(marker.id)) ?? []
+            if let problem = DocumentMarker.check(bytes, document: document) { throw problem }
+        }
+    }
+
+    public var exists: Bool { commit != nil }
+
+    /// The bytes at a path, nil when absent.
+    public func bytes(_ path: String) throws(CoordError) -> [UInt8]? {
+        guard let tree else { return nil }
+        do {
+            guard let e = try repository.treeEntry(tree, path: path), e.kind == .blob else { return nil }
+            return try repository.readBlob(e.id)
+        } catch {
+            throw CoordError.data("cannot read \(path) in \(document.refName): \(error.message)")
+        }
+    }
+
+    /// The `.lww` cell at a path; nil when absent or malformed.
+    public func fields(_ path: String) throws(CoordError) -> FieldMap? {
+        guard let b = try bytes(path) else { return nil }
+        return try? FieldMap(bytes: b)
+    }
+
+    /// The `.rec` cell at a path; nil when absent or malformed.
+    public func record(_ path: String) throws(CoordError) -> JSONValue? {
+        guard let b = try bytes(path) else { return nil }
+        return try? JSONValue.parse(b)
+    }
+
+    /// Every blob under a folder (or the whole tree), with its path.
+    public func blobs(under folder: String? = nil) throws(CoordError) -> [TreeChange] {
+        guard let tree else { return [] }
+        do { return try repository.allBlobs(in: tree, under: folder) } catch {
+            throw CoordError.data("cannot list \(folder ?? "/") in \(document.refName): \(error.message)")
+        }
+    }
+
+    /// The entries of one folder of the tree.
+    public func entries(_ folder: String) throws(CoordError) -> [TreeEntry] {
+        guard let tree else { return [] }
+        do {
+            if folder.isEmpty { return try repository.treeEntries(tree) }
+            guard let e = try repository.treeEntry(tree, path: folder), e.kind == .tree else { return [] }
+            return try repository.treeEntries(e.id)
+        } catch {
+            throw CoordError.data("cannot list \(folder) in \(document.refName): \(error.message)")
+        }
+    }
+
+    /// The commit's metadata, nil for a missing document.
+    public func commitInfo() throws(CoordError) -> CommitInfo? {
+        guard let commit else { return nil }
+        do { return try repository.commit(commit) } catch {
+            throw CoordError.data("cannot read commit \(commit) of \(document.refName): \(error.message)")
+        }
+    }
+
+    /// The `Coord-Stamp` of the commit: the largest stamp in the document.
+    public func stamp() throws(CoordError) -> Stamp? {
+        guard let info = try commitInfo() else { return nil }
+        return Trailers.parse(info.message)["Coord-Stamp"].flatMap { Stamp($0) }
+    }
+}
+
+/// The `Key: value` lines at the end of a commit message.
+public enum Trailers {
+    /// Parses the trailer block (the last paragraph) of a commit message. The first value of each
+    /// key wins.
+    public static func parse(_ message: String) -> [String: String] {
+        let paragraphs = message.split(separator: "\n\n", omittingEmptySubsequences: true)
+        guard paragraphs.count >= 2, let last = paragraphs.last else { return [:] }
+        var out: [String: String] = [:]
+        for line in last.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = String(line[..<colon]).trimmingSpaces()
+            let value = String(line[line.index(after: colon)...]).trimmingSpaces()
+            if out[key] == nil { out[key] = value }
+        }
+        return out
+    }
+
+    /// A commit message: subject line, blank line, trailers.
+    public static func message(subject: String, _ trailers: [(String, String)]) -> String {
+        let oneLine = subject.replacingNewlines()
+        return oneLine + "\n\n" + trailers.map { "\($0.0): \($0.1.replacingNewlines())" }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" || s.last == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+
+    func replacingNewlines() -> String {
+        String(self.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+    }
+}

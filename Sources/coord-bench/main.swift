@@ -1,0 +1,19 @@
+import GitCoord
+
+/// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
+/// Sections: store, mail, board, sessions, sync (default: all). `--quick` uses smaller sizes.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let quick = arguments.contains("--quick")
+let chosen = Set(arguments.filter { !$0.hasPrefix("--") })
+let sections: [(String, (Bench) throws -> Void)] = [
+    ("store", StoreBench.run),
+    ("mail", MailBench.run),
+    ("board", BoardBench.run),
+    ("sessions", SessionBench.run),
+    ("sync", SyncBench.run),
+]
+let bench = Bench(quick: quick)
+bench.header()
+for (name, run) in sections where chosen.isEmpty || chosen.contains(name) {
+    do { try run(bench) } catch { bench.line("\(name): FAILED: \(error)") }
+}

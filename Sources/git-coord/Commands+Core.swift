@@ -1,0 +1,82 @@
+import ArgumentParser
+import GitCoord
+import GitCoordStore
+
+extension GitCoordCommand {
+    static let coreCommands: [any ParsableCommand.Type] = [Init.self, Join.self, Whoami.self]
+}
+
+extension GitCoordCommand {
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prepare this repository for git coord.",
+            discussion: """
+                Creates the local folder git coord uses under the common git dir. With --remote R, \
+                also adds +refs/coord/*:refs/coord-remotes/R/* to R's fetch refspecs so that a plain \
+                `git fetch` brings coordination data too (never a push refspec: a plain `git push` \
+                keeps doing what it did).
+                """)
+
+        @Option(help: ArgumentHelp("Also fetch coordination data from this remote.", valueName: "REMOTE"))
+        var remote: String?
+
+        func run() throws {
+            let coord = try Coord.open()
+            let result = try coord.initialize(remote: remote)
+            say(result)
+        }
+    }
+
+    struct Join: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register this worktree as a named session.",
+            discussion: """
+                Records NAME in refs/coord/sessions/NAME with its role, host, worktree and pid, and \
+                remembers NAME for this worktree, so later commands here act as NAME. \
+                Names: \(SessionName.rule).
+                """)
+
+        @Argument(help: "The session's name, e.g. coordinator or worker-1.")
+        var name: String
+
+        @Option(help: ArgumentHelp("The session's role, e.g. coordinator or worker (used by `send @ROLE`).", valueName: "ROLE"))
+        var role: String?
+
+        @Option(help: ArgumentHelp("The agent process to watch: the session reads dead once it ends.", valueName: "PID"))
+        var pid: Int32?
+
+        @Option(name: .customLong("agent-session"), help: ArgumentHelp("The agent's own session id, remembered so a resumed agent keeps this name.", valueName: "ID"))
+        var agentSession: String?
+
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            let coord = try Coord.open(session: nil)
+            let record = try coord.join(name, role: role, pid: pid, agentSession: agentSession)
+            if output.json {
+                printJSON(record.json)
+            } else {
+                say("joined as \(record.name)\(record.role.map { " (\($0))" } ?? "") in \(record.worktree ?? "?")")
+            }
+        }
+    }
+
+    struct Whoami: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the session this worktree acts as.",
+            discussion: "Exits 1 with a hint when no session is known here.")
+
+        @OptionGroup var session: SessionOptions
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            let (coord, name) = try session.openAsSession()
+            let record = try coord.sessionRecord(name)
+            if output.json {
+                printJSON(record?.json ?? .object(["name": .string(name), "joined": false]))
+            } else {
+                say(name + (record?.role.map { " (\($0))" } ?? ""))
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+extension GitCoordCommand {
+    static let jobCommands: [any ParsableCommand.Type] = []
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+extension GitCoordCommand {
+    static let mailCommands: [any ParsableCommand.Type] = []
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+extension GitCoordCommand {
+    static let stateCommands: [any ParsableCommand.Type] = []
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import GitCoord
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `git coord`: the root command. Subcommands are listed by topic in the `Commands+*.swift` files.
+struct GitCoordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "git-coord",
+        abstract: "Coordinate agent sessions through the repository: messages, a task board, sessions, jobs and state on refs/coord/*.",
+        discussion: """
+            git coord keeps coordination data as commits under refs/coord/ in the repository itself, \
+            shared by every worktree and synced between clones with plain git fetch and push. \
+            No server, no database.
+
+            Start in each worktree with `git coord join NAME`; every later command acts as that \
+            session (or as --session NAME, or $GIT_COORD_SESSION).
+
+            Run `git coord -C PATH ...` to act on another repository, as with git -C.
+            Exit status: 0 success, 1 an expected refusal or time-out, 2 bad input (nothing written),
+            3 a fault in the repository or its data.
+            """,
+        version: GitCoordVersion.string,
+        subcommands: coreCommands + mailCommands + boardCommands + sessionCommands + jobCommands + syncCommands + stateCommands
+    )
+}
+
+enum GitCoordVersion {
+    static let string = "0.1.0"
+}
+
+@main
+enum GitCoordMain {
+    static func main() async {
+        var args = Array(CommandLine.arguments.dropFirst())
+        // git's -C PATH, before the subcommand, any number of times.
+        while args.count >= 2, args[0] == "-C" {
+            if chdir(args[1]) != 0 {
+                fail(CoordError.usage("cannot change to '\(args[1])': no such folder"))
+            }
+            args.removeFirst(2)
+        }
+        do {
+            var command = try GitCoordCommand.parseAsRoot(args)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CoordError {
+            fail(error)
+        } catch {
+            let code = GitCoordCommand.exitCode(for: error)
+            if code == .validationFailure {
+                let text = GitCoordCommand.fullMessage(for: error)
+                FileOutput.standardError.write("git coord: " + text + "\n")
+                exit(2)
+            }
+            GitCoordCommand.exit(withError: error)
+        }
+    }
+
+    static func fail(_ error: CoordError) -> Never {
+        FileOutput.standardError.write("git coord: \(error.message)\n")
+        exit(error.exitCode)
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import GitCoord
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Options every command that acts as a session takes.
+struct SessionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Act as this session (default: $GIT_COORD_SESSION, then the name `join` recorded for this worktree).", valueName: "NAME"))
+    var session: String?
+
+    /// Opens the repository of the current directory acting as the resolved session.
+    func open() throws(CoordError) -> Coord {
+        try Coord.open(session: session)
+    }
+
+    /// Like ``open()`` but fails with the joining hint when no session is known.
+    func openAsSession() throws(CoordError) -> (Coord, String) {
+        let coord = try open()
+        return (coord, try coord.requireSession())
+    }
+}
+
+/// `--json`, for every command that prints data.
+struct JSONFlag: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (one document, keys sorted) instead of text.")
+    var json = false
+}
+
+/// Unbuffered writes to standard output and error.
+struct FileOutput {
+    let fd: Int32
+    static let standardOutput = FileOutput(fd: 1)
+    static let standardError = FileOutput(fd: 2)
+
+    func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { if errno == EINTR { continue }; return }
+            off += n
+        }
+    }
+}
+
+/// Prints a line to standard output.
+func say(_ text: String) { FileOutput.standardOutput.write(text + "\n") }
+
+/// Prints a JSON value on one line.
+func printJSON(_ value: JSONValue) { say(value.canonicalString) }
+
+/// Parses a duration such as `500ms`, `30s`, `5m`, `2h` or a bare number of seconds.
+struct Duration: ExpressibleByArgument, Sendable {
+    let milliseconds: Int64
+
+    init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    init?(argument: String) {
+        guard let ms = Duration.parse(argument) else { return nil }
+        milliseconds = ms
+    }
+
+    static func parse(_ text: String) -> Int64? {
+        let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let n = Double(text.dropLast(suffix.count)), n >= 0, n.isFinite else { return nil }
+            return Int64(n * factor)
+        }
+        guard let n = Double(text), n >= 0, n.isFinite else { return nil }
+        return Int64(n * 1000)
+    }
+
+    static var defaultValueDescription: String { "a duration: 500ms, 30s, 5m, 2h" }
+}
+
+/// "3 s ago", "2 min ago", for LAST-SEEN columns.
+func relativeTime(_ ms: Int64, now: Int64 = Clock.nowMilliseconds()) -> String {
+    let d = max(0, now - ms) / 1000
+    if d < 60 { return "\(d) s ago" }
+    if d < 3600 { return "\(d / 60) min ago" }
+    if d < 86400 { return "\(d / 3600) h ago" }
+    return "\(d / 86400) d ago"
+}
+
+/// Pads columns for plain text tables.
+func table(_ rows: [[String]]) -> String {
+    guard let first = rows.first else { return "" }
+    var widths = [Int](repeating: 0, count: first.count)
+    for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+    return rows.map { r in
+        r.enumerated().map { i, c in i == r.count - 1 ? c : c.padding(toLength: widths[i]) }.joined(separator: "  ")
+    }.joined(separator: "\n")
+}
+
+extension String {
+    func padding(toLength n: Int) -> String {
+        count >= n ? self : self + String(repeating: " ", count: n - count)
+    }
+}
