@@ -111,12 +111,9 @@ extension GitCoordCommand {
         @OptionGroup var session: SessionOptions
         @OptionGroup var output: JSONFlag
 
-        func validate() throws {
-            if timeout != nil && !wait { throw ValidationError("--timeout goes with --wait") }
-            if peek && !wait { throw ValidationError("--peek goes with --wait (listing never marks messages read)") }
-        }
-
         func run() throws {
+            if timeout != nil && !wait { throw CoordError.usage("--timeout goes with --wait") }
+            if peek && !wait { throw CoordError.usage("--peek goes with --wait (listing never marks messages read)") }
             let (coord, _) = try session.openAsSession()
             if wait {
                 guard let items = try coord.waitForMail(timeoutMs: timeout?.milliseconds, from: from, limit: limit) else {
