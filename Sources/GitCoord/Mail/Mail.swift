@@ -22,7 +22,7 @@ public enum Mail {
     public static func readPath(_ id: String) -> String { Shard.path("read", id, ext: "rec") }
 
     /// The bytes of a read mark: the same tiny blob for every mark.
-    static let readMark = JSONValue.object([:])
+    public static let readMark = JSONValue.object([:])
 
     /// A new message id.
     public static func newID() -> String { IDGenerator.make(idPrefix, length: idLength) }
