@@ -94,7 +94,12 @@ extension Coord {
             guard let blob = c.new, let bytes = try? repository.readBlob(blob), let v = try? JSONValue.parse(bytes),
                   let r = SentRecord(record: v), r.thread == root || r.id == root, byID[r.id] == nil,
                   let m = try loadMessage(r.id, session: me) else { continue }
-            byID[r.id] = InboxItem(message: m, read: true, acked: false)
+            var acked = !r.to.isEmpty
+            for to in r.to where acked {
+                guard SessionName.isValid(to) else { acked = false; break }
+                acked = try store.snapshot(Mail.mailbox(to)).bytes(Mail.ackPath(r.id)) != nil
+            }
+            byID[r.id] = InboxItem(message: m, read: true, acked: acked)
         }
         return byID.values.sorted { ($0.message.sentAt, $0.message.id) < ($1.message.sentAt, $1.message.id) }
     }

@@ -40,6 +40,9 @@ extension Coord {
         if let s = out.subject, s.contains(where: { $0 == "\n" || $0 == "\r" }) {
             throw CoordError.usage("the subject must be one line: put the rest in the body")
         }
+        if let s = out.subject, s.utf8.count > Mail.maxSubjectBytes {
+            throw CoordError.usage("the subject is \(s.utf8.count) bytes, over \(Mail.maxSubjectBytes): keep it to one short line and put the rest in the body")
+        }
         var replyTo: String? = nil
         var thread: String? = nil
         if let prefix = out.replyTo {

@@ -12,6 +12,8 @@ public enum Mail {
     public static let idLength = 12
     /// `coord.maxMessageBytes` when unset: 1 MiB.
     public static let defaultMaxBytes: Int64 = 1 << 20
+    /// The longest subject `send` accepts, in bytes.
+    public static let maxSubjectBytes = 1_000
 
     public static func mailbox(_ session: String) -> DocumentID { DocumentID(.mail, session) }
     public static func seen(_ session: String) -> DocumentID { DocumentID(.seen, session) }
