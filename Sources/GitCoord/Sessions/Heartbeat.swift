@@ -18,6 +18,14 @@ public struct Beat: Sendable, Equatable {
     /// Whether the watched process was seen to end.
     public var ended: Bool
     public var endedAt: Int64?
+
+    public init(at: Int64, pid: Int32? = nil, host: String? = nil, ended: Bool = false, endedAt: Int64? = nil) {
+        self.at = at
+        self.pid = pid
+        self.host = host
+        self.ended = ended
+        self.endedAt = endedAt
+    }
 }
 
 extension Coord {

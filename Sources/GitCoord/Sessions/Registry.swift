@@ -12,6 +12,20 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var joinedAt: Int64?
     public var left: Bool
     public var leftAt: Int64?
+
+    public init(name: String, role: String? = nil, host: String? = nil, worktree: String? = nil, pid: Int32? = nil,
+                instance: String? = nil, agentSession: String? = nil, joinedAt: Int64? = nil, left: Bool = false, leftAt: Int64? = nil) {
+        self.name = name
+        self.role = role
+        self.host = host
+        self.worktree = worktree
+        self.pid = pid
+        self.instance = instance
+        self.agentSession = agentSession
+        self.joinedAt = joinedAt
+        self.left = left
+        self.leftAt = leftAt
+    }
 }
 
 extension Coord {
