@@ -165,25 +165,28 @@ extension Coord {
         return try recordEnd(job, fields: f, onlyIfRunning: false)
     }
 
-    /// Writes a job's end and, when this write is the one that ended it, notifies.
+    /// Writes a job's end and tells its `--notify` sessions.
     ///
-    /// The `notified` mark is part of the same atomic update: of several processes recording an
-    /// end at once (a supervisor and reapers, or two reapers), only the one whose write moved the
-    /// job out of `running` sends the messages. With `onlyIfRunning`, a job already ended is left
-    /// alone (the reaper's case).
+    /// A supervisor recording its own job's end (`onlyIfRunning` false) sends the messages first
+    /// and then records the end, so whoever wakes on the end (`job wait`) finds the report already
+    /// delivered. A reaper (`onlyIfRunning` true) records first and sends only when its own write
+    /// is the one that moved the job out of `running`: the `notified` mark is part of that atomic
+    /// update, so of several processes noticing a lost job at once exactly one tells.
     func recordEnd(_ job: JobRecord, fields: [String: JSONValue], onlyIfRunning: Bool) throws(CoordError) -> JobRecord {
+        var f = fields
+        let now = store.now()
+        f["endedAt"] = .int(now)
+        if f["durationMs"] == nil, let s = job.startedAt { f["durationMs"] = .int(max(0, now - s)) }
+        f["notified"] = .bool(true)
+        if !onlyIfRunning { notifyJobEnd(try preview(job, with: f)) }
         var mine = false
         let result = try store.update(DocumentID(.jobs, job.session), as: job.session) { (tx) throws(CoordError) in
-            let current = try tx.snapshot.fields(Coord.jobPath(job.id)).flatMap { JobRecord(fields: $0, session: job.session) }
             mine = false
-            if onlyIfRunning, current?.state != .running { return }
-            var f = fields
-            f["endedAt"] = .int(tx.stamp.milliseconds)
-            if f["durationMs"] == nil, let s = job.startedAt { f["durationMs"] = .int(max(0, tx.stamp.milliseconds - s)) }
-            // A supervisor's own end is always told (it is the truth, even after a mistaken `lost`);
-            // a reaper tells only when it is the one that ends the job.
-            mine = !(current?.notified ?? false) || !onlyIfRunning
-            f["notified"] = .bool(true)
+            if onlyIfRunning {
+                let current = try tx.snapshot.fields(Coord.jobPath(job.id)).flatMap { JobRecord(fields: $0, session: job.session) }
+                guard let current, current.state == .running, !current.notified else { return }
+                mine = true
+            }
             tx.set(Coord.jobPath(job.id), f)
             let state = f["state"]?.stringValue ?? "ended"
             tx.subject = "jobs: \(job.id) \(job.label) \(state)\(f["exitCode"]?.intValue.map { " \($0)" } ?? "")"
@@ -192,6 +195,14 @@ extension Coord {
         let ended = try jobRecord(job.id, session: job.session) ?? job
         if result != nil, mine { notifyJobEnd(ended) }
         return ended
+    }
+
+    /// The job as it will read once `fields` are written.
+    func preview(_ job: JobRecord, with fields: [String: JSONValue]) throws(CoordError) -> JobRecord {
+        var map = try store.snapshot(DocumentID(.jobs, job.session)).fields(Coord.jobPath(job.id)) ?? FieldMap()
+        let stamp = Stamp(milliseconds: store.now(), counter: 0, session: job.session)
+        for (k, v) in fields { map[k] = .register(stamp: stamp, value: v) }
+        return JobRecord(fields: map, session: job.session) ?? job
     }
 }
 
