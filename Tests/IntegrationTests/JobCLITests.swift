@@ -96,7 +96,7 @@ struct JobFixture {
         // Six commands notice at once, from separate processes.
         var noticers: [Int32] = []
         for k in 0..<6 {
-            let args = k % 2 == 0 ? ["jobs"] : ["job", id]
+            let args = [["jobs"], ["job", id], ["sessions", "--session", "lead"]][k % 3]
             noticers.append(try #require(ProcessRunner.spawnDetached([CLI.binary, "-C", f.repo.path] + args, logTo: f.repo.root + "/noticer.log")))
         }
         for pid in noticers { var st: Int32 = 0; _ = waitpid(pid, &st, 0) }
@@ -145,6 +145,22 @@ struct JobFixture {
             #expect(r.stderr.hasPrefix("git coord: ") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
         #expect(try f.refs() == before)
+    }
+
+    /// SIGTERM to an attached `run` reaches the command; its end is recorded and is `run`'s status.
+    @Test func terminatingTheSupervisorEndsTheCommandAndRecordsTheSignal() throws {
+        let f = try JobFixture()
+        let runner = try #require(ProcessRunner.spawnDetached([CLI.binary, "-C", f.repo.path, "run", "--session", "w1", "--notify", "lead", "--", "sleep", "30"],
+                                                              logTo: f.repo.root + "/run.log"))
+        let coord = try f.coord()
+        #expect(try eventually(within: 10) { try coord.jobRecords().first?.pid != nil })
+        kill(runner, SIGTERM)
+        var st: Int32 = 0
+        _ = waitpid(runner, &st, 0)
+        #expect((st >> 8) & 0xff == 128 + 15)
+        let job = try #require(try coord.jobRecords().first)
+        #expect(job.state == .signaled && job.signal == 15)
+        #expect(try f.reports(job.id).first?.subject == "job \(job.id) sleep killed by signal 15 (TERM)")
     }
 
     @Test func jobsListsRecentJobsAndJobShowsOne() throws {

@@ -88,6 +88,20 @@ func killChild(_ pid: Int32) {
         #expect(eventually(within: 2) { !ProcessRunner.isAlive(hbPid) })
     }
 
+    @Test func aDetachedHeartbeatStopsWhenTheSessionLeaves() throws {
+        let repo = try TempRepo()
+        _ = CLI.run(["join", "w1"], in: repo.path)
+        let hb = CLI.run(["heartbeat", "--every", "50ms", "--detach"], in: repo.path)
+        let hbPid = Int32(hb.stdout.split(separator: " ").last.map { String($0.dropLast()) } ?? "") ?? 0
+        #expect(hbPid > 0 && ProcessRunner.isAlive(hbPid))
+        defer { kill(hbPid, SIGKILL) }
+        let coord = try repo.coord("w1")
+        let first = try #require(try coord.lastBeat("w1")).at
+        #expect(try eventually(within: 5) { try coord.lastBeat("w1")!.at > first + 50 })
+        #expect(CLI.run(["leave"], in: repo.path).status == 0)
+        #expect(eventually(within: 5) { !ProcessRunner.isAlive(hbPid) })
+    }
+
     @Test func heartbeatRefusesAPidThatIsNotRunning() throws {
         let repo = try TempRepo()
         _ = CLI.run(["join", "w1"], in: repo.path)
