@@ -40,7 +40,7 @@ extension GitCoordCommand.Board {
 
         @Argument(help: "What to do, in one line.") var title: String
         @Option(name: [.customShort("d"), .long], help: "A longer description.") var desc: String = ""
-        @Option(help: ArgumentHelp("0 (highest) to 4 (lowest).", valueName: "P")) var priority: Int = TaskCell.defaultPriority
+        @Option(help: ArgumentHelp("0 (highest) to 4 (lowest), or P0 to P4; default 2.", valueName: "P")) var priority: String?
         @Option(help: ArgumentHelp("A task this one waits for (repeatable).", valueName: "TASK")) var after: [String] = []
         @Option(help: ArgumentHelp("A label (repeatable).", valueName: "L")) var label: [String] = []
         @Option(help: ArgumentHelp("The session meant to do it.", valueName: "S")) var assign: String?
@@ -49,7 +49,7 @@ extension GitCoordCommand.Board {
 
         func run() throws {
             let (coord, _) = try session.openAsSession()
-            let task = try coord.addTask(TaskDraft(title: title, desc: desc, priority: priority, after: after, labels: label, assign: assign))
+            let task = try coord.addTask(TaskDraft(title: title, desc: desc, priority: try parsePriority(priority) ?? TaskCell.defaultPriority, after: after, labels: label, assign: assign))
             if output.json { printJSON(task.json()) } else { say(task.id) }
         }
     }
@@ -232,7 +232,7 @@ extension GitCoordCommand.Board {
         @Argument(help: "A task id or unique prefix.") var task: String
         @Option(help: "A new title.") var title: String?
         @Option(name: [.customShort("d"), .long], help: "A new description.") var desc: String?
-        @Option(help: ArgumentHelp("0 (highest) to 4 (lowest).", valueName: "P")) var priority: Int?
+        @Option(help: ArgumentHelp("0 (highest) to 4 (lowest), or P0 to P4.", valueName: "P")) var priority: String?
         @Option(help: ArgumentHelp("Also wait for this task (repeatable).", valueName: "TASK")) var after: [String] = []
         @Option(name: .customLong("not-after"), help: ArgumentHelp("Stop waiting for this task (repeatable).", valueName: "TASK")) var notAfter: [String] = []
         @Option(help: ArgumentHelp("Add a label (repeatable).", valueName: "L")) var label: [String] = []
@@ -246,11 +246,21 @@ extension GitCoordCommand.Board {
             let (coord, _) = try session.openAsSession()
             if unassign && assign != nil { throw CoordError.usage("--assign and --unassign contradict each other: pass one") }
             let assignment: String?? = unassign ? .some(nil) : assign.map { .some($0) }
-            let t = try coord.editTask(task, TaskEdit(title: title, desc: desc, priority: priority, addAfter: after, removeAfter: notAfter,
+            let t = try coord.editTask(task, TaskEdit(title: title, desc: desc, priority: try parsePriority(priority), addAfter: after, removeAfter: notAfter,
                                                       addLabels: label, removeLabels: notLabel, assign: assignment))
             if output.json { printJSON(t.json()) } else { say("edited \(t.id) \"\(t.title)\"") }
         }
     }
+}
+
+/// Reads `--priority`: `0`…`4` or `P0`…`P4`; anything else is bad input with the rule.
+func parsePriority(_ text: String?) throws(CoordError) -> Int? {
+    guard let text else { return nil }
+    let digits = text.hasPrefix("P") || text.hasPrefix("p") ? String(text.dropFirst()) : text
+    guard let p = Int(digits), TaskCell.priorities.contains(p) else {
+        throw CoordError.usage("invalid priority '\(text)': use 0 (highest) to 4 (lowest)")
+    }
+    return p
 }
 
 /// Prints tasks as a table (ID, priority, status, holder or assignee, title) or a JSON array.
