@@ -109,5 +109,10 @@ func killChild(_ pid: Int32) {
         let r = CLI.run(["heartbeat", "--watch-pid", "999999999", "--once"], in: repo.path)
         #expect(r.status == 2 && r.stderr.hasPrefix("git coord: no process 999999999"))
         #expect(try repo.coord().store.tip(DocumentID(.beat, "w1")) == tip)
+        for args in [["heartbeat", "--once"], ["heartbeat", "--detach"]] {
+            let stranger = CLI.run(args, in: repo.path, session: "never-joined")
+            #expect(stranger.status == 2 && stranger.stderr.contains("has not joined"))
+        }
+        #expect(try repo.coord().store.tip(DocumentID(.beat, "never-joined")) == nil)
     }
 }

@@ -21,6 +21,7 @@ extension Coord {
     /// terminal) that outlives the caller. Returns its pid.
     public func startDetachedHeartbeat(everyMilliseconds: Int64, watchPid: Int32?) throws(CoordError) -> Int32 {
         let name = try requireSession()
+        guard try sessionRecord(name) != nil else { throw Coord.notJoined(name) }
         if let watchPid, !ProcessRunner.isAlive(watchPid) {
             throw CoordError.usage("no process \(watchPid) on this host to watch: pass the pid of a running process to --watch-pid")
         }

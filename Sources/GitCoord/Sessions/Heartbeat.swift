@@ -82,6 +82,12 @@ extension Coord {
     }
 }
 
+extension Coord {
+    static func notJoined(_ name: String) -> CoordError {
+        CoordError.usage("session '\(name)' has not joined: run `git coord join \(name)` first")
+    }
+}
+
 /// The outcome of a heartbeat loop.
 public enum HeartbeatEnd: Sendable, Equatable {
     /// The watched process ended; that was recorded.
@@ -100,9 +106,9 @@ extension Coord {
     /// The watch uses a pidfd where the kernel has one, so an end is noticed within milliseconds.
     public func runHeartbeat(everyMilliseconds: Int64, watchPid: Int32?, once: Bool = false) throws(CoordError) -> HeartbeatEnd {
         let name = try requireSession()
-        let record = try sessionRecord(name)
+        guard let record = try sessionRecord(name) else { throw Coord.notJoined(name) }
         var watched = watchPid
-        if watched == nil, let r = record, let p = r.pid, r.host == ProcessRunner.hostName, ProcessRunner.isAlive(p) {
+        if watched == nil, let p = record.pid, record.host == ProcessRunner.hostName, ProcessRunner.isAlive(p) {
             watched = p
         }
         if let watchPid, !ProcessRunner.isAlive(watchPid) {
