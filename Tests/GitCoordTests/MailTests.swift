@@ -32,7 +32,7 @@ struct MailFixture {
     }
 
     func commitCount(_ ref: String) throws -> Int {
-        Int(try Shell.git(["-C", repo.path, "rev-list", "--count", ref]).trimmingCharacters()) ?? -1
+        Int(try Shell.git(["-C", repo.path, "rev-list", "--count", ref]).mailTrimmed()) ?? -1
     }
 }
 

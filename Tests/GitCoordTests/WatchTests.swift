@@ -15,7 +15,7 @@ import Testing
         let repo = try TempRepo()
         let wt = try repo.addWorktree("b")
         try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/bob", "HEAD"])
-        let head = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).trimmingCharacters()
+        let head = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).mailTrimmed()
         let store = try repo.store(at: wt)
         let watcher = RefWatcher(repository: store.repository, refs: ["refs/coord/mail/bob"], safetyIntervalMs: 60_000)
         #expect(watcher.isEventDriven)
@@ -42,7 +42,7 @@ import Testing
         try Shell.git(["-C", repo.path, "update-ref", "refs/coord/board", "HEAD"])
         try Shell.git(["-C", repo.path, "pack-refs", "--all", "--prune"])
         try Shell.git(["-C", repo.path, "commit", "-q", "--allow-empty", "-m", "y"])
-        let next = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).trimmingCharacters()
+        let next = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).mailTrimmed()
         let store = try repo.store()
         let watcher = RefWatcher(repository: store.repository, safetyIntervalMs: 60_000)
         // Rewrite packed-refs by hand, as a packing tool does: the loose file never exists.
@@ -78,7 +78,7 @@ import Testing
 }
 
 extension String {
-    func trimmingCharacters() -> String {
+    func mailTrimmed() -> String {
         var s = Substring(self)
         while let l = s.last, l == "\n" || l == " " { s = s.dropLast() }
         return String(s)

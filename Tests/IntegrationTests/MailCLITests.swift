@@ -34,7 +34,7 @@ import Foundation
 
     @Test func sendInOneWorktreeInboxShowAndAckInAnotherAndTheSenderSeesTheAck() throws {
         let w = try TwoWorktrees()
-        let id = ok(CLI.run(["send", "bob", "-m", "please review T-4k2m", "--subject", "review", "--ack-required"], in: w.a)).trimmingCharacters()
+        let id = ok(CLI.run(["send", "bob", "-m", "please review T-4k2m", "--subject", "review", "--ack-required"], in: w.a)).mailTrimmed()
         #expect(id.hasPrefix("m-"))
         let inbox = try json(ok(CLI.run(["inbox", "--unread", "--json"], in: w.b)))
         let first = try #require(inbox.arrayValue?.first)
@@ -82,7 +82,7 @@ import Foundation
 
     @Test func everyBadInputIsOneLineExit2AndMovesNoRef() throws {
         let w = try TwoWorktrees()
-        let id = ok(CLI.run(["send", "bob", "-m", "x"], in: w.a)).trimmingCharacters()
+        let id = ok(CLI.run(["send", "bob", "-m", "x"], in: w.a)).mailTrimmed()
         _ = try Shell.git(["-C", w.a, "config", "coord.maxMessageBytes", "1000"])
         let before = try w.refs()
         let cases: [([String], String, String?)] = [
@@ -151,8 +151,8 @@ import Foundation
     }
 }
 
-extension String {
-    func trimmingCharacters() -> String {
+private extension String {
+    func mailTrimmed() -> String {
         var s = Substring(self)
         while let l = s.last, l == "\n" || l == " " { s = s.dropLast() }
         return String(s)
