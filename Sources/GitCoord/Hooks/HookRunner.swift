@@ -79,7 +79,7 @@ extension Coord {
         Coord.replaceWaiter(files: files, session: name, with: me)
         defer { if files.waiterPid(name) == me { Files.remove(files.waiterPidFile(name)) } }
         var new: [HookMessage] = []
-        let arrived = try waitForHooks(session: name, timeoutMs: timeoutMs) { () throws(CoordError) -> Bool in
+        let arrived = try waitForMail(of: name, timeoutMs: timeoutMs) { () throws(CoordError) -> Bool in
             guard files.waiterPid(name) == me else { return true }
             new = try untold(name, files: files)
             return !new.isEmpty
@@ -99,7 +99,7 @@ extension Coord {
 
     func untold(_ session: String, files: HookFiles) throws(CoordError) -> [HookMessage] {
         let told = files.told(session)
-        return try unreadForHooks(session).filter { !told.contains($0.id) }
+        return try unreadMessages(of: session).filter { !told.contains($0.id) }
     }
 
     /// "git coord: 2 new messages for worker-1 (1 urgent)" and one line per message.
@@ -107,7 +107,7 @@ extension Coord {
         let urgent = messages.filter(\.urgent).count
         var lines = ["git coord: \(messages.count) new message\(messages.count == 1 ? "" : "s") for \(session)\(urgent > 0 ? " (\(urgent) urgent)" : ""):"]
         for m in messages.prefix(10) {
-            lines.append("- \(m.urgent ? "URGENT " : "")\(m.id) from \(m.from): \(abbreviate(m.text, to: 160))")
+            lines.append("- \(m.urgent ? "URGENT " : "")\(m.id) from \(m.from): \(m.summary(160))")
         }
         if messages.count > 10 { lines.append("… \(messages.count - 10) more") }
         lines.append("Read them with `git coord inbox`, or `git coord show ID`.")

@@ -47,7 +47,7 @@ public struct Brief: Sendable, Equatable {
         for section in all {
             guard dropped.isEmpty else { dropped.append(section.name); continue }
             let header = "## \(section.title)\n"
-            let body = section.lines.map { $0.replacingNewlines() + "\n" }
+            let body = section.lines.map { "- " + $0.replacingNewlines() + "\n" }
             var take = body.count
             while take >= 0 {
                 let note = take < body.count ? Brief.moreNote(body.count - take) : ""

@@ -70,8 +70,16 @@ extension Coord {
         return BriefSection(name: "state", title: "Your state (`git coord state get KEY`)", lines: lines)
     }
 
+    /// Unread messages, urgent first, each cut to one short line.
     static func messagesSection(_ c: BriefContext) throws(CoordError) -> BriefSection? {
-        nil // Wired when messages land: unread, urgent first, bodies cut short.
+        let unread = try c.coord.unreadMessages(of: c.session)
+        guard !unread.isEmpty else { return nil }
+        let urgent = unread.filter(\.urgent).count
+        let lines = unread.map { m in
+            "\(m.urgent ? "URGENT " : "")\(m.id) from \(m.from), \(age(m.sentAt, now: c.now)): \(m.summary(160))"
+        }
+        let title = "Unread messages: \(unread.count)\(urgent > 0 ? ", \(urgent) urgent" : "") (`git coord show ID`)"
+        return BriefSection(name: "messages", title: title, lines: lines)
     }
 
     static func tasksSection(_ c: BriefContext) throws(CoordError) -> BriefSection? {
