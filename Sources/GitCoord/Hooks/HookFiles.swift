@@ -49,6 +49,11 @@ public struct HookFiles {
         Files.append(toldFile(session), Array(ids.map { $0 + "\n" }.joined().utf8))
     }
 
+    /// Rewrites the announced ids (pruning).
+    func replaceTold(_ ids: Set<String>, session: String) {
+        Files.writeAtomically(toldFile(session), Array(ids.sorted().map { $0 + "\n" }.joined().utf8))
+    }
+
     public func waiterPidFile(_ session: String) -> String { Files.join(folder, session, "waiter.pid") }
 
     /// The pid recorded as `session`'s waiter.

@@ -97,9 +97,13 @@ extension Coord {
         Files.writeAtomically(files.waiterPidFile(session), "\(pid)\n")
     }
 
+    /// Unread messages not announced yet. Keeps `told` small: once it holds more than 500 ids,
+    /// it is rewritten with only those still unread (the others can never be announced again).
     func untold(_ session: String, files: HookFiles) throws(CoordError) -> [HookMessage] {
         let told = files.told(session)
-        return try unreadMessages(of: session).filter { !told.contains($0.id) }
+        let unread = try unreadMessages(of: session)
+        if told.count > 500 { files.replaceTold(Set(unread.map(\.id)).intersection(told), session: session) }
+        return unread.filter { !told.contains($0.id) }
     }
 
     /// "git coord: 2 new messages for worker-1 (1 urgent)" and one line per message.
