@@ -64,8 +64,9 @@ public struct Brief: Sendable, Equatable {
             kept.append((shown, omitted: body.count - take))
         }
         if !dropped.isEmpty {
-            let closing = "… \(dropped.count) more section\(dropped.count == 1 ? "" : "s") (\(dropped.joined(separator: ", "))): raise --max-bytes\n"
-            if fits(closing) { out += closing }
+            let more = "… \(dropped.count) more section\(dropped.count == 1 ? "" : "s")"
+            let closing = more + " (\(dropped.joined(separator: ", "))): raise --max-bytes\n"
+            if fits(closing) { out += closing } else if fits(more + "\n") { out += more + "\n" }
         }
         if out.utf8.count > maxBytes { out = Brief.cut(out, toBytes: maxBytes) }
         self.sections = kept
