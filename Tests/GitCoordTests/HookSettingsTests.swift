@@ -54,6 +54,14 @@ enum HookFixtures {
         for event in ["UserPromptSubmit", "PostToolUse", "PreToolUse"] { #expect(root["hooks"]?[event] != nil) }
     }
 
+    @Test func windowsLineEndingsAreKeptInWhatIsAdded() throws {
+        let original = Array("{\r\n  \"model\": \"opus\",\r\n  \"hooks\": {\r\n    \"Stop\": [\r\n      {\"hooks\": [{\"type\": \"command\", \"command\": \"x\"}]}\r\n    ]\r\n  }\r\n}\r\n".utf8)
+        let installed = try ClaudeSettings.install(into: original)
+        let text = String(decoding: installed, as: UTF8.self)
+        #expect(text.contains("},\r\n      {"))
+        #expect(try ClaudeSettings.uninstall(from: installed) == original)
+    }
+
     @Test func aMissingFileIsCreatedAndRemovedAgain() throws {
         let made = try ClaudeSettings.install(into: nil)
         #expect(String(decoding: made, as: UTF8.self) == ClaudeSettings.snippet)

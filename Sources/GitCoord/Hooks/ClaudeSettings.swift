@@ -223,7 +223,10 @@ struct Style {
     /// when it starts a line, else a newline and indentation (or one space on a single line).
     func separator(before offset: Int, bytes: [UInt8], depth: Int) -> String {
         let ws = Style.whitespace(before: offset, in: bytes)
-        if let nl = ws.lastIndex(of: 0x0a) { return String(decoding: ws[nl...], as: UTF8.self) }
+        if let nl = ws.lastIndex(of: 0x0a) {
+            let from = nl > ws.startIndex && ws[nl - 1] == 0x0d ? nl - 1 : nl
+            return String(decoding: ws[from...], as: UTF8.self)
+        }
         return unit == nil ? String(decoding: ws, as: UTF8.self) : opening(depth)
     }
 
