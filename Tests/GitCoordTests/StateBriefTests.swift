@@ -36,6 +36,36 @@ import Testing
         #expect(text.utf8.count <= Brief.defaultMaxBytes)
     }
 
+    /// The rule: after `state set`, a claim, an unread urgent message and a finished job,
+    /// the brief holds each, within the bound, and cuts from the least important end.
+    @Test func briefHoldsStateClaimUrgentMessageAndFinishedJobAndCutsFromTheEnd() throws {
+        let (repo, coordinator, worker) = try Self.fixture()
+        defer { withExtendedLifetime(repo) {} }
+        try worker.setState("gate.pr-12", "pass")
+        let held = try coordinator.addTask(TaskDraft(title: "fix flaky sync test", priority: 1))
+        let ready = try coordinator.addTask(TaskDraft(title: "write the state docs", assign: "worker-1"))
+        try worker.claim(held.id)
+        let m = try coordinator.send(Outgoing(to: ["worker-1"], body: "stop pushing to main", subject: "freeze", urgent: true))
+        let text = try worker.brief().text
+        #expect(text.utf8.count <= Brief.defaultMaxBytes)
+        let expected = [
+            "- gate.pr-12 = pass (set by worker-1 just now)\n",
+            "## Your tasks: 1 held, 1 ready\n- held \(held.id) P1 \"fix flaky sync test\" (claimed just now)\n- ready \(ready.id) P2 \"write the state docs\" (assigned to you)\n",
+            "- URGENT \(m.id) from coordinator, just now: freeze — stop pushing to main\n",
+            "board: add \(ready.id)",
+        ]
+        for part in expected { #expect(text.contains(part), "missing \(part)") }
+        let positions = ["## You", "## Your state", "## Unread messages", "## Your tasks", "## Coordinator's", "## Other sessions"].map { text.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
+        // Cut to a bound that cannot hold everything: the first sections stay whole, the last go.
+        let full = try worker.brief(maxBytes: 100_000)
+        let bound = full.text.utf8.count - 150
+        let cut = try worker.brief(maxBytes: bound)
+        #expect(cut.text.utf8.count <= bound)
+        #expect(cut.text.contains("gate.pr-12 = pass") && cut.text.contains("URGENT \(m.id)") && cut.text.contains("held \(held.id)"))
+        #expect(!cut.text.contains("## Other sessions"))
+    }
+
     @Test func aTightBoundCutsTheLeastImportantSectionsFirstAndNeverGoesOver() throws {
         let (repo, coordinator, worker) = try Self.fixture()
         defer { withExtendedLifetime(repo) {} }
@@ -66,6 +96,8 @@ import Testing
             #expect(b.text.utf8.count <= bound)
             #expect(b.sections.map(\.0.name) == Array(sections.map(\.name).prefix(b.sections.count)))
             for (s, omitted) in b.sections where omitted > 0 { #expect(b.text.contains("## \(s.title)\n")) }
+            // Only the last kept section may be cut short.
+            #expect(b.sections.dropLast().allSatisfy { $0.omitted == 0 })
             #expect(b.sections.count + b.droppedSections.count == sections.count)
         }
     }

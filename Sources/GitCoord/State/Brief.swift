@@ -17,9 +17,9 @@ public struct BriefSection: Sendable, Equatable {
 ///
 /// Sections come in order of importance (who you are, your state, your unread messages, your
 /// tasks, your jobs, the coordinator's decisions, the other sessions). When the whole does not fit,
-/// the least important sections are cut first: a section keeps as many of its lines as fit and ends
-/// with `… N more`; sections that no longer fit at all are replaced by one closing line. The text
-/// is never longer than the bound.
+/// the least important sections are cut first: every section after the first one that does not fit
+/// whole is dropped (named in one closing line), and that one keeps as many of its lines as fit,
+/// ending with `… N more`. The text is never longer than the bound.
 public struct Brief: Sendable, Equatable {
     public let session: String
     public let maxBytes: Int
@@ -44,8 +44,10 @@ public struct Brief: Sendable, Equatable {
         var dropped: [String] = []
         func fits(_ s: String) -> Bool { out.utf8.count + s.utf8.count <= maxBytes }
         if fits(heading) { out += heading }
+        var cutShort = false
         for section in all {
-            guard dropped.isEmpty else { dropped.append(section.name); continue }
+            // Once a section was cut, every less important one goes whole: cuts start at the end.
+            guard dropped.isEmpty, !cutShort else { dropped.append(section.name); continue }
             let header = "## \(section.title)\n"
             let body = section.lines.map { "- " + $0.replacingNewlines() + "\n" }
             var take = body.count
@@ -62,6 +64,7 @@ public struct Brief: Sendable, Equatable {
             var shown = section
             shown.lines = Array(section.lines[0..<take])
             kept.append((shown, omitted: body.count - take))
+            cutShort = take < body.count
         }
         if !dropped.isEmpty {
             let more = "… \(dropped.count) more section\(dropped.count == 1 ? "" : "s")"

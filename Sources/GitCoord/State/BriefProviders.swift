@@ -82,8 +82,23 @@ extension Coord {
         return BriefSection(name: "messages", title: title, lines: lines)
     }
 
+    /// Tasks the session holds, then tasks ready for it (assigned to it first, then unassigned),
+    /// each as `T-… P2 "title"`.
     static func tasksSection(_ c: BriefContext) throws(CoordError) -> BriefSection? {
-        nil // Wired when the board lands: tasks held, then tasks ready.
+        let index = try c.coord.boardIndex()
+        let held = index.select(TaskFilter(statuses: [.claimed])).filter { $0.claimedBy == c.session }
+        let ready = index.select(TaskFilter(readyOnly: true)).filter { $0.assign == nil || $0.assign == c.session }
+        let readyForMe = ready.filter { $0.assign == c.session } + ready.filter { $0.assign == nil }
+        guard !held.isEmpty || !readyForMe.isEmpty else { return nil }
+        var lines = held.map { t in
+            "held \(t.id) P\(t.priority) \"\(abbreviate(t.title, to: 120))\"\(t.claimedAt.map { " (claimed \(age($0, now: c.now)))" } ?? "")"
+        }
+        let shown = 10
+        lines += readyForMe.prefix(shown).map { t in
+            "ready \(t.id) P\(t.priority) \"\(abbreviate(t.title, to: 120))\"\(t.assign != nil ? " (assigned to you)" : "")"
+        }
+        if readyForMe.count > shown { lines.append("and \(readyForMe.count - shown) more ready (`git coord board ready`)") }
+        return BriefSection(name: "tasks", title: "Your tasks: \(held.count) held, \(readyForMe.count) ready", lines: lines)
     }
 
     static func jobsSection(_ c: BriefContext) throws(CoordError) -> BriefSection? {
