@@ -60,6 +60,7 @@ extension GitCoordCommand.State {
                 parsed = .string(value)
             }
             let (coord, _) = try session.openAsSession()
+            coord.noteActivity()
             try coord.setState(key, parsed)
         }
     }
@@ -97,6 +98,7 @@ extension GitCoordCommand.State {
         func run() throws {
             try StateKey.validate(key)
             let (coord, _) = try session.openAsSession()
+            coord.noteActivity()
             if try !coord.unsetState(key) {
                 FileOutput.standardError.write("git coord: \(key) was not set\n")
             }
@@ -164,6 +166,7 @@ extension GitCoordCommand {
 
         func run() throws {
             let (coord, name) = try session.openAsSession()
+            coord.noteActivity()
             let brief = try coord.brief(for: name, maxBytes: maxBytes)
             if output.json { printJSON(brief.json) } else { FileOutput.standardOutput.write(brief.text) }
         }

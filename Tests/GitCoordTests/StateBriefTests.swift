@@ -46,6 +46,8 @@ import Testing
         let ready = try coordinator.addTask(TaskDraft(title: "write the state docs", assign: "worker-1"))
         try worker.claim(held.id)
         let m = try coordinator.send(Outgoing(to: ["worker-1"], body: "stop pushing to main", subject: "freeze", urgent: true))
+        let job = try worker.runJob(JobSpec(command: ["sh", "-c", "echo compiling; echo 'error: 3 tests failed' >&2; exit 3"], name: "tests"))
+        #expect(job.state == .exited && job.exitCode == 3)
         let text = try worker.brief().text
         #expect(text.utf8.count <= Brief.defaultMaxBytes)
         let expected = [
@@ -53,16 +55,18 @@ import Testing
             "## Your tasks: 1 held, 1 ready\n- held \(held.id) P1 \"fix flaky sync test\" (claimed just now)\n- ready \(ready.id) P2 \"write the state docs\" (assigned to you)\n",
             "- URGENT \(m.id) from coordinator, just now: freeze — stop pushing to main\n",
             "board: add \(ready.id)",
+            "## Your jobs: 0 running, 1 ended\n- \(job.id) tests: exited 3 just now: error: 3 tests failed\n",
+            "- coordinator (coordinator): alive",
         ]
         for part in expected { #expect(text.contains(part), "missing \(part)") }
-        let positions = ["## You", "## Your state", "## Unread messages", "## Your tasks", "## Coordinator's", "## Other sessions"].map { text.range(of: $0)?.lowerBound }
+        let positions = ["## You", "## Your state", "## Unread messages", "## Your tasks", "## Your jobs", "## Coordinator's", "## Other sessions"].map { text.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
         // Cut to a bound that cannot hold everything: the first sections stay whole, the last go.
         let full = try worker.brief(maxBytes: 100_000)
         let bound = full.text.utf8.count - 150
         let cut = try worker.brief(maxBytes: bound)
         #expect(cut.text.utf8.count <= bound)
-        #expect(cut.text.contains("gate.pr-12 = pass") && cut.text.contains("URGENT \(m.id)") && cut.text.contains("held \(held.id)"))
+        #expect(cut.text.contains("gate.pr-12 = pass") && cut.text.contains("URGENT \(m.id)") && cut.text.contains("held \(held.id)") && cut.text.contains("\(job.id) tests: exited 3"))
         #expect(!cut.text.contains("## Other sessions"))
     }
 

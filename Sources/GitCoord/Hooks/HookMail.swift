@@ -17,7 +17,7 @@ public struct HookMessage: Sendable, Equatable {
 extension Coord {
     /// The unread messages of `session`, urgent first, then oldest first.
     func unreadMessages(of session: String) throws(CoordError) -> [HookMessage] {
-        let reader = Coord(store: CoordStore(repository: repository, session: session))
+        let reader = acting(as: session)
         let items = try reader.inbox(InboxQuery(unreadOnly: true))
         return items.map { i in
             HookMessage(id: i.message.id, from: i.message.from, urgent: i.message.urgent, subject: i.message.subject, body: i.message.body, sentAt: i.message.sentAt)

@@ -50,6 +50,7 @@ extension Coord {
             return .context("git coord: this worktree has not joined a coordination session. To take part, run `\(join)`.", event: HookKind.sessionStart.event)
         }
         if let id = payload.sessionID { files.remember(agent: id, as: name) }
+        defer { acting(as: name).noteActivity() }
         let record = try sessionRecord(name)
         let newAgent = payload.sessionID != nil && record?.agentSession != payload.sessionID
         if record == nil || record?.left == true || newAgent || payload.source == "startup" || payload.source == "resume" {
@@ -63,6 +64,7 @@ extension Coord {
     public func runNotifyHook(_ kind: HookKind, _ payload: HookPayload) throws(CoordError) -> HookResult {
         let files = HookFiles(coord: self)
         guard let name = try hookSession(payload, files: files) else { return .silent }
+        acting(as: name).noteActivity()
         let new = try untold(name, files: files)
         guard !new.isEmpty else { return .silent }
         files.markTold(new.map(\.id), session: name)
@@ -87,6 +89,11 @@ extension Coord {
         guard arrived, !new.isEmpty, files.waiterPid(name) == me else { return .silent }
         files.markTold(new.map(\.id), session: name)
         return HookResult(stdout: "", stderr: Coord.announcement(new, to: name) + "\n", exitCode: 2)
+    }
+
+    /// A `Coord` on the same repository acting as `name`.
+    func acting(as name: String) -> Coord {
+        name == session ? self : Coord(store: CoordStore(repository: repository, session: name))
     }
 
     /// Records `pid` as the session's waiter and stops the one recorded before it.

@@ -27,7 +27,7 @@ extension Coord {
         case .tasks: return try Coord.tasksSection(c)
         case .jobs: return try Coord.jobsSection(c)
         case .decisions: return try Coord.decisionsSection(c)
-        case .sessions: return Coord.sessionsSection(c)
+        case .sessions: return try Coord.sessionsSection(c)
         }
     }
 
@@ -101,8 +101,27 @@ extension Coord {
         return BriefSection(name: "tasks", title: "Your tasks: \(held.count) held, \(readyForMe.count) ready", lines: lines)
     }
 
+    /// The session's jobs, running first, then the latest that ended with how they ended and the
+    /// last line of their standard error.
     static func jobsSection(_ c: BriefContext) throws(CoordError) -> BriefSection? {
-        nil // Wired when jobs land: running and finished jobs with how they ended.
+        let jobs = try c.coord.jobRecords(session: c.session)
+        guard !jobs.isEmpty else { return nil }
+        let running = jobs.filter { $0.state == .running }
+        let ended = jobs.filter { $0.state != .running }
+        var lines = running.map { j in
+            "\(j.id) \(abbreviate(j.label, to: 60)): running\(j.startedAt.map { " since \(age($0, now: c.now))" } ?? "")"
+        }
+        lines += ended.prefix(8).map { j in
+            var line = "\(j.id) \(abbreviate(j.label, to: 60)): \(abbreviate(j.outcome, to: 80))"
+            if let at = j.endedAt { line += " \(age(at, now: c.now))" }
+            if j.state != .exited || j.exitCode != 0,
+               let last = j.tail?.split(separator: "\n").last(where: { !String($0).trimmingSpaces().isEmpty }) {
+                line += ": " + abbreviate(String(last), to: 120)
+            }
+            return line
+        }
+        if ended.count > 8 { lines.append("and \(ended.count - 8) more ended (`git coord jobs`)") }
+        return BriefSection(name: "jobs", title: "Your jobs: \(running.count) running, \(ended.count) ended", lines: lines)
     }
 
     /// The latest audit lines written by sessions whose role is `coordinator`, on the board and in
@@ -122,21 +141,13 @@ extension Coord {
         return BriefSection(name: "decisions", title: "Coordinator's latest decisions", lines: lines)
     }
 
-    static func sessionsSection(_ c: BriefContext) -> BriefSection? {
-        let others = c.records.filter { $0.name != c.session && !$0.left }
+    static func sessionsSection(_ c: BriefContext) throws(CoordError) -> BriefSection? {
+        let others = try c.coord.sessionStatuses().filter { $0.record.name != c.session }
         guard !others.isEmpty else { return nil }
-        let lines = others.map { r in
-            "\(r.name)\(r.role.map { " (\($0))" } ?? ""): \(Coord.briefLiveness(r))"
+        let lines = others.map { s in
+            "\(s.record.name)\(s.record.role.map { " (\($0))" } ?? ""): \(s.state.rawValue)\(s.lastSeen.map { ", last seen \(age($0, now: c.now))" } ?? "")"
         }
         return BriefSection(name: "sessions", title: "Other sessions", lines: lines)
-    }
-
-    /// Whether a session looks alive, until heartbeats land: a local pid is checked, a remote one
-    /// is unknown.
-    static func briefLiveness(_ r: SessionRecord) -> String {
-        if r.left { return "left" }
-        if r.host == ProcessRunner.hostName, let pid = r.pid { return ProcessRunner.isAlive(pid) ? "alive" : "dead (process gone)" }
-        return "joined, liveness unknown"
     }
 
     // MARK: Helpers
