@@ -52,6 +52,12 @@ import Testing
             #expect(r.status == 0 && r.stdout.utf8.count <= bound && r.stdout.hasPrefix("# git coord brief for w\n"))
         }
         #expect(CLI.run(["brief", "--max-bytes", "0"], in: repo.path).status == 2)
+        let json = CLI.run(["brief", "--json", "--max-bytes", "500"], in: repo.path)
+        let v = try JSONValue.parse(json.stdout.trimmingSuffixNewline())
+        #expect(v["session"] == "w" && v["maxBytes"] == 500)
+        #expect(v["sections"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["identity", "state"])
+        #expect(v["sections"]?.arrayValue?.last?["omitted"]?.intValue ?? 0 > 0)
+        #expect((v["text"]?.stringValue?.utf8.count ?? 501) <= 500)
     }
 }
 
