@@ -50,6 +50,7 @@ enum GitCoordMain {
             } else {
                 try command.run()
             }
+            CommandActivity.note()
         } catch let error as CoordError {
             fail(error)
         } catch {

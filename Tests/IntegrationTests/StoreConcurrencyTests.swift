@@ -33,4 +33,27 @@ import Testing
         let fsck = Shell.run(["git", "fsck", "--strict", "--no-progress"], in: repo.path)
         #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
     }
+
+    /// Creating a document is a compare-and-swap against "absent" under the ref's lock: when
+    /// several processes create the same document at once, one creates it and the others redo
+    /// their write on top (libgit2's plain create checks existence before locking and would let
+    /// two creators both succeed).
+    @Test func concurrentCreatorsOfOneDocumentLoseNoWrite() throws {
+        for round in 0..<6 {
+            let repo = try TempRepo()
+            let wt = try repo.addWorktree("second")
+            let doc = "r\(round)"
+            var running: [Shell.Running] = []
+            for w in 0..<6 {
+                running.append(Shell.start([CLI.benchBinary, "write-records", w % 2 == 0 ? repo.path : wt, "creator-\(w)", "1", "\(doc)-\(w)"]))
+            }
+            for r in running { #expect(r.wait().status == 0) }
+            let store = try repo.store()
+            let labels = try store.snapshot(.board).blobs(under: "recs").compactMap { c -> String? in
+                guard let id = c.new, let v = try? JSONValue.parse(try store.repository.readBlob(id)) else { return nil }
+                return v["label"]?.stringValue
+            }.filter { $0.hasPrefix(doc + "-") }
+            #expect(labels.count == 6, "round \(round): \(labels)")
+        }
+    }
 }

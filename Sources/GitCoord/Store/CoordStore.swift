@@ -94,6 +94,7 @@ public final class CoordStore {
         let started = Clock.monotonicNanoseconds()
         var backoff = 0.05
         var attempt = 0
+        var objectFailures = 0
         while attempt < maxAttempts {
             attempt += 1
             let snap = try snapshot(doc)
@@ -106,6 +107,10 @@ public final class CoordStore {
                 guard let made = try makeCommit(tx, writer: who) else { return nil }
                 commit = made
             } catch {
+                // `git gc` may remove an empty objects/XX folder between libgit2's mkdir and its
+                // rename of the new object into it; that is transient, so try a few more times.
+                objectFailures += 1
+                if objectFailures < 5 { Clock.sleep(milliseconds: 5); continue }
                 throw CoordError.data("cannot write \(doc.refName): \(error.message)")
             }
             do {
