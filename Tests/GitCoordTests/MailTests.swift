@@ -3,6 +3,9 @@ import GitCoord
 import GitCoordStore
 import PropertyBased
 import Testing
+#if canImport(Foundation)
+import Foundation
+#endif
 
 /// A repository with joined sessions, each with its own `Coord`.
 struct MailFixture {
@@ -171,6 +174,43 @@ struct MailFixture {
         #expect(try f["bob"].waitForMail(timeoutMs: 100, from: "carol") == nil)
     }
 
+    /// Read marks are a grow-only set: marks written at once by several writers of one session
+    /// all survive the compare-and-swap on the history-less document, including the race to
+    /// create it (the first marks of a session).
+    @Test func concurrentReadMarksAreAllKept() throws {
+        let f = try MailFixture([("alice", nil), ("bob", nil)])
+        var ids: [String] = []
+        for i in 0..<40 { ids.append(try f["alice"].send(Outgoing(to: ["bob"], body: "n\(i)")).id) }
+        let path = f.repo.path
+        let done = DispatchGroup()
+        let errors = Errors()
+        for part in 0..<4 {
+            let mine = Array(ids[(part * 10)..<(part * 10 + 10)])
+            done.enter()
+            Thread {
+                do {
+                    let bob = Coord(store: CoordStore(repository: try Repository.open(at: path), session: "bob"))
+                    for id in mine { try bob.markRead([id]) }
+                } catch { errors.add("\(error)") }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        #expect(try Self.scanUnread(f["bob"]).isEmpty, "a mark was lost")
+        #expect(try f["bob"].unreadIDs().isEmpty)
+        #expect(try f.commitCount("refs/coord/seen/bob") == 1)
+    }
+
+    @Test func limitKeepsTheOldestUnreadAndTheNewestOtherwise() throws {
+        let f = try MailFixture()
+        var ids: [String] = []
+        for i in 0..<5 { ids.append(try f["alice"].send(Outgoing(to: ["bob"], body: "n\(i)")).id) }
+        #expect(try f["bob"].inbox(InboxQuery(unreadOnly: true, limit: 2)).map(\.message.id) == Array(ids.prefix(2)))
+        #expect(try f["bob"].inbox(InboxQuery(limit: 2)).map(\.message.id) == Array(ids.suffix(2)))
+        #expect(try f["bob"].inbox(InboxQuery(from: "carol")).isEmpty)
+    }
+
     /// The unread index is only an accelerator: after any mix of sends and reads, with or without
     /// its cache, it answers what a full scan of both documents answers.
     @Test func unreadIndexAgreesWithAFullScanAfterAnyOperations() async throws {
@@ -196,4 +236,13 @@ struct MailFixture {
         let read = Set(try seen.blobs(under: "read").map { Shard.id(fromPath: $0.path) })
         return try box.blobs(under: "msgs").map { Shard.id(fromPath: $0.path) }.filter { !read.contains($0) }.sorted()
     }
+}
+
+/// Errors collected from several threads.
+final class Errors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func add(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }
