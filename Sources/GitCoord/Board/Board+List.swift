@@ -33,16 +33,20 @@ public struct BoardIndex: Sendable, Equatable {
 
     /// The tasks passing `filter`, by priority, then age, then id.
     public func select(_ filter: TaskFilter) -> [BoardTask] {
-        tasks.values.filter { t in
-            if filter.readyOnly { if !isReady(t) { return false } } else if !filter.statuses.contains(t.status) { return false }
-            if let me = filter.mine, t.claimedBy != me && t.assign != me { return false }
-            if let l = filter.label, !t.labels.contains(l) { return false }
-            return true
-        }.sorted(by: BoardIndex.order)
-    }
-
-    static func order(_ a: BoardTask, _ b: BoardTask) -> Bool {
-        (a.priority, a.createdAt, a.id) < (b.priority, b.createdAt, b.id)
+        var done = Set<String>()
+        if filter.readyOnly { for t in tasks.values where t.isDone { done.insert(t.id) } }
+        var keys: [(priority: Int, createdAt: Int64, id: String)] = []
+        for t in tasks.values {
+            if filter.readyOnly {
+                guard t.status == .open, t.after.allSatisfy({ done.contains($0) }) else { continue }
+            } else if !filter.statuses.contains(t.status) { continue }
+            if let me = filter.mine, t.claimedBy != me && t.assign != me { continue }
+            if let l = filter.label, !t.labels.contains(l) { continue }
+            keys.append((t.priority, t.createdAt, t.id))
+        }
+        // Sort small keys, not whole tasks.
+        keys.sort { ($0.priority, $0.createdAt, $0.id) < ($1.priority, $1.createdAt, $1.id) }
+        return keys.map { tasks[$0.id]! }
     }
 
     /// Applies changed cells of the board document.
@@ -51,18 +55,18 @@ public struct BoardIndex: Sendable, Equatable {
             let id = Shard.id(fromPath: change.path)
             guard let new = change.new,
                   let bytes = try? repository.readBlob(new),
-                  let map = try? FieldMap(bytes: bytes) else {
+                  let task = TaskCell.task(id: id, bytes: bytes) else {
                 tasks[id] = nil
                 continue
             }
-            tasks[id] = TaskCell.task(id: id, fields: map)
+            tasks[id] = task
         }
     }
 }
 
 extension Coord {
     /// The view that keeps every task materialized in `coord/cache/board-tasks.json`.
-    static var boardView: View<BoardIndexCache> { View<BoardIndexCache>("board-tasks", document: .board, version: 1, initial: BoardIndexCache()) }
+    static var boardView: View<BoardIndexCache> { View<BoardIndexCache>("board-tasks", document: .board, version: 2, initial: BoardIndexCache()) }
 
     /// Every task on the board, brought up to date from the cache by the tree diff since it was
     /// written (or rebuilt from the document when there is no cache).
