@@ -97,18 +97,31 @@ public enum TaskCell {
     /// through the store's writes or a merge that checked them, so this reads what
     /// ``task(id:fields:)`` reads for every well-formed cell.
     public static func task(id: String, bytes: [UInt8]) -> BoardTask? {
+        if let f = TaskCellScanner.scan(bytes) {
+            return task(id: id, registers: f.registers, claimEpoch: f.claimEpoch ?? 0, holder: f.claimHolder, claimStamp: f.claimStamp)
+        }
         guard case .object(let o)? = try? JSONValue.parse(bytes) else { return nil }
-        var t = BoardTask(id: id, title: "", desc: "", priority: defaultPriority, isDone: false, createdBy: "", createdAt: 0,
-                          assign: nil, claimedBy: nil, claimedAt: nil, claimEpoch: 0, after: [], labels: [])
-        var claimStamp: Int64? = nil
+        var registers: [(name: String, value: JSONValue)] = []
+        var epoch: Int64 = 0, holder: String? = nil, claimStamp: Int64? = nil
         for (name, f) in o {
             guard case .object(let fo) = f, let v = fo["v"] else { continue }
-            if name == claimField, fo["k"] != nil {
-                t.claimEpoch = fo["e"]?.intValue ?? 0
-                t.claimedBy = v.stringValue
-                claimStamp = fo["s"]?.stringValue.flatMap(stampMilliseconds)
-                continue
+            if fo["k"] != nil {
+                if name == claimField {
+                    epoch = fo["e"]?.intValue ?? 0
+                    holder = v.stringValue
+                    claimStamp = fo["s"]?.stringValue.flatMap(stampMilliseconds)
+                }
+            } else {
+                registers.append((name, v))
             }
+        }
+        return task(id: id, registers: registers, claimEpoch: epoch, holder: holder, claimStamp: claimStamp)
+    }
+
+    static func task(id: String, registers: [(name: String, value: JSONValue)], claimEpoch: Int64, holder: String?, claimStamp: Int64?) -> BoardTask {
+        var t = BoardTask(id: id, title: "", desc: "", priority: defaultPriority, isDone: false, createdBy: "", createdAt: 0,
+                          assign: nil, claimedBy: nil, claimedAt: nil, claimEpoch: claimEpoch, after: [], labels: [])
+        for (name, v) in registers {
             switch name {
             case "title": t.title = v.stringValue ?? ""
             case "desc": t.desc = v.stringValue ?? ""
@@ -126,7 +139,10 @@ public enum TaskCell {
                 }
             }
         }
-        if t.isDone || t.claimedBy == nil { t.claimedBy = nil } else { t.claimedAt = claimStamp }
+        if !t.isDone, let holder {
+            t.claimedBy = holder
+            t.claimedAt = claimStamp
+        }
         t.after.sort()
         t.labels.sort()
         return t
