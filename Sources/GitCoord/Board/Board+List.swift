@@ -72,12 +72,15 @@ extension Coord {
     /// written (or rebuilt from the document when there is no cache).
     public func boardIndex() throws(CoordError) -> BoardIndex {
         let repo = repository
+        var fresh: BoardIndex? = nil
         let (state, _) = try Coord.boardView.read(store) { (state, changes, _) throws(CoordError) in
             var index = state.index
+            index.tasks.reserveCapacity(index.tasks.count + changes.count)
             index.apply(changes, repository: repo)
             state = BoardIndexCache(index)
+            fresh = index
         }
-        return state.index
+        return fresh ?? state.index
     }
 
     /// The tasks passing `filter`.
