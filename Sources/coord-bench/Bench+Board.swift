@@ -1,6 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CoordTestSupport
 import GitCoord
 import GitCoordStore
+
+/// Wall-clock and CPU samples of command-line calls. CPU time (user + system of the waited
+/// child, from `getrusage(RUSAGE_CHILDREN)`) does not stretch when the machine is shared, so it
+/// shows what a call costs apart from waiting for a core.
+struct CallSamples {
+    var wall: [Double] = []
+    var cpu: [Double] = []
+
+    /// CPU milliseconds (user + system) of waited children, or of this process with `self`.
+    static func cpuMilliseconds(self ownProcess: Bool = false) -> Double {
+        var u = rusage()
+        #if canImport(Glibc)
+        getrusage(__rusage_who_t(ownProcess ? RUSAGE_SELF.rawValue : RUSAGE_CHILDREN.rawValue), &u)
+        #else
+        getrusage(ownProcess ? RUSAGE_SELF : RUSAGE_CHILDREN, &u)
+        #endif
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000
+    }
+
+    /// Runs `body` `n` times; CPU is the children's (`inProcess` false) or this process's.
+    static func measure(_ n: Int, inProcess: Bool = false, _ body: (Int) throws -> Void) rethrows -> CallSamples {
+        var out = CallSamples()
+        for i in 0..<n {
+            let c0 = cpuMilliseconds(self: inProcess)
+            let t0 = Clock.monotonicNanoseconds()
+            try body(i)
+            out.wall.append(Double(Clock.monotonicNanoseconds() - t0) / 1e6)
+            out.cpu.append(cpuMilliseconds(self: inProcess) - c0)
+        }
+        return out
+    }
+
+    func summary(_ bench: Bench) -> String {
+        "\(bench.summary(wall));  cpu p50 \(bench.fmt(Bench.percentile(cpu, 50))) ms p99 \(bench.fmt(Bench.percentile(cpu, 99))) ms"
+    }
+}
 
 /// The task board at size: `claim` and `list --ready` as command-line calls on a board of 10,000
 /// tasks, against reading the same board through git's own plumbing.
@@ -53,61 +94,61 @@ enum BoardBench {
         let cache = Files.join(coord.store.localFolder, "cache")
 
         // Process start-up floor: git itself reading one ref.
-        let floor = bench.samples(runs) { _ in
+        let floor = CallSamples.measure(runs) { _ in
             _ = Shell.run(["git", "-C", repo.path, "rev-parse", "refs/coord/board"])
         }
-        bench.line("baseline `git rev-parse refs/coord/board` (process floor): \(bench.summary(floor))")
-        let ownFloor = bench.samples(runs) { _ in _ = Shell.run([CLI.binary, "--version"]) }
-        bench.line("baseline `git coord --version` (our binary's start-up): \(bench.summary(ownFloor))")
+        bench.line("baseline `git rev-parse refs/coord/board` (process floor): \(floor.summary(bench))")
+        let ownFloor = CallSamples.measure(runs) { _ in _ = Shell.run([CLI.binary, "--version"]) }
+        bench.line("baseline `git coord --version` (our binary's start-up): \(ownFloor.summary(bench))")
 
         // The library alone, in this process: what a claim costs beyond starting a process.
         let worker = Coord(store: CoordStore(repository: coord.repository, session: "bench-inproc"))
         let inProcessReady = try coord.readyTasks().map(\.id)
-        let inProcess = try bench.samples(runs) { i in _ = try worker.claim(inProcessReady[inProcessReady.count - 1 - i]) }
-        bench.line("claim in-process (library, no process start): \(bench.summary(inProcess))")
-        let inCold = try bench.samples(5) { _ in
+        let inProcess = try CallSamples.measure(runs, inProcess: true) { i in _ = try worker.claim(inProcessReady[inProcessReady.count - 1 - i]) }
+        bench.line("claim in-process (library, no process start): \(inProcess.summary(bench))")
+        let inCold = try CallSamples.measure(5, inProcess: true) { _ in
             Files.removeTree(cache)
             _ = try coord.readyTasks()
         }
-        let inWarm = try bench.samples(10) { _ in _ = try coord.readyTasks() }
-        bench.line("readyTasks() in-process: cold \(bench.summary(inCold))")
-        bench.line("readyTasks() in-process: warm \(bench.summary(inWarm))")
+        let inWarm = try CallSamples.measure(10, inProcess: true) { _ in _ = try coord.readyTasks() }
+        bench.line("readyTasks() in-process: cold \(inCold.summary(bench))")
+        bench.line("readyTasks() in-process: warm \(inWarm.summary(bench))")
 
         let ready = try coord.readyTasks().map(\.id)
         var failures = 0
-        let claims = bench.samples(runs) { i in
+        let claims = CallSamples.measure(runs) { i in
             let r = Shell.run([CLI.binary, "-C", repo.path, "board", "claim", ready[i % ready.count]], environment: env)
             if r.status != 0 { failures += 1 }
         }
-        bench.line("`git coord board claim ID` (CLI, \(ready.count) ready): \(bench.summary(claims))\(failures > 0 ? "  FAILURES \(failures)" : "")")
-        let prefixClaims = bench.samples(runs) { i in
+        bench.line("`git coord board claim ID` (CLI, \(ready.count) ready): \(claims.summary(bench))\(failures > 0 ? "  FAILURES \(failures)" : "")")
+        let prefixClaims = CallSamples.measure(runs) { i in
             let id = ready[(runs + i) % ready.count]
             _ = Shell.run([CLI.binary, "-C", repo.path, "board", "claim", String(id.dropFirst(2).prefix(3))], environment: env)
         }
-        bench.line("`git coord board claim PREFIX` (3 chars):  \(bench.summary(prefixClaims))")
+        bench.line("`git coord board claim PREFIX` (3 chars):  \(prefixClaims.summary(bench))")
 
         let listRuns = bench.quick ? 8 : 15
-        let cold = bench.samples(listRuns) { _ in
+        let cold = CallSamples.measure(listRuns) { _ in
             Files.removeTree(cache)
             _ = Shell.run([CLI.binary, "-C", repo.path, "board", "list", "--ready"])
         }
-        bench.line("`git coord board list --ready` cold (cache deleted): \(bench.summary(cold))")
+        bench.line("`git coord board list --ready` cold (cache deleted): \(cold.summary(bench))")
         _ = Shell.run([CLI.binary, "-C", repo.path, "board", "list", "--ready"])
-        let warm = bench.samples(listRuns) { _ in
+        let warm = CallSamples.measure(listRuns) { _ in
             _ = Shell.run([CLI.binary, "-C", repo.path, "board", "list", "--ready"])
         }
-        bench.line("`git coord board list --ready` warm:                \(bench.summary(warm))")
-        let afterWrite = bench.samples(listRuns) { i in
+        bench.line("`git coord board list --ready` warm:                \(warm.summary(bench))")
+        let afterWrite = CallSamples.measure(listRuns) { i in
             _ = Shell.run([CLI.binary, "-C", repo.path, "board", "claim", ready[(2 * runs + i) % ready.count]], environment: env)
             _ = Shell.run([CLI.binary, "-C", repo.path, "board", "list", "--ready"])
         }
-        bench.line("claim + `list --ready` (view updated by tree diff): \(bench.summary(afterWrite))")
+        bench.line("claim + `list --ready` (view updated by tree diff): \(afterWrite.summary(bench))")
 
         // Through a shell pipe: git ls-tree feeds git cat-file --batch, whose output we drain.
         let pipeline = "git -C '\(repo.path)' ls-tree -r --object-only refs/coord/board tasks | git -C '\(repo.path)' cat-file --batch"
-        let plumbing = bench.samples(listRuns) { _ in
+        let plumbing = CallSamples.measure(listRuns) { _ in
             _ = Shell.run(["sh", "-c", pipeline])
         }
-        bench.line("baseline `git ls-tree -r` + `git cat-file --batch` (all task cells, no parsing): \(bench.summary(plumbing))")
+        bench.line("baseline `git ls-tree -r` + `git cat-file --batch` (all task cells, no parsing): \(plumbing.summary(bench))")
     }
 }

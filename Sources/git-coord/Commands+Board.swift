@@ -214,7 +214,8 @@ extension GitCoordCommand.Board {
 
         func run() throws {
             let (coord, _) = try session.openAsSession()
-            _ = try coord.comment(task, message)
+            let c = try coord.comment(task, message)
+            say("commented on \(try coord.task(task).id) (\(c.id))")
         }
     }
 
