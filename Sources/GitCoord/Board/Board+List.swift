@@ -33,16 +33,22 @@ public struct BoardIndex: Sendable, Equatable {
 
     /// The tasks passing `filter`, by priority, then age, then id.
     public func select(_ filter: TaskFilter) -> [BoardTask] {
+        // Fields are read in place through indices: copying 10,000 whole tasks to look at two
+        // fields of each was a tenth of a warm `list`.
+        let values = tasks.values
         var done = Set<String>()
-        if filter.readyOnly { for t in tasks.values where t.isDone { done.insert(t.id) } }
+        if filter.readyOnly {
+            for i in values.indices where values[i].isDone { done.insert(values[i].id) }
+        }
         var keys: [(priority: Int, createdAt: Int64, id: String)] = []
-        for t in tasks.values {
+        for i in values.indices {
+            let status = values[i].status
             if filter.readyOnly {
-                guard t.status == .open, t.after.allSatisfy({ done.contains($0) }) else { continue }
-            } else if !filter.statuses.contains(t.status) { continue }
-            if let me = filter.mine, t.claimedBy != me && t.assign != me { continue }
-            if let l = filter.label, !t.labels.contains(l) { continue }
-            keys.append((t.priority, t.createdAt, t.id))
+                guard status == .open, values[i].after.allSatisfy({ done.contains($0) }) else { continue }
+            } else if !filter.statuses.contains(status) { continue }
+            if let me = filter.mine, values[i].claimedBy != me && values[i].assign != me { continue }
+            if let l = filter.label, !values[i].labels.contains(l) { continue }
+            keys.append((values[i].priority, values[i].createdAt, values[i].id))
         }
         // Sort small keys, not whole tasks.
         keys.sort { ($0.priority, $0.createdAt, $0.id) < ($1.priority, $1.createdAt, $1.id) }
