@@ -18,12 +18,10 @@ extension Repository {
     /// the lock (or a crashed one left it behind).
     public func compareAndSwapReference(_ name: String, to target: ObjectID, expected: ObjectID?, message: String) throws(GitError) {
         var ref: OpaquePointer?
-        let rc: Int32
-        if let expected {
-            rc = target.withRaw { t in expected.withRaw { e in git_reference_create_matching(&ref, handle, name, t, 1, e, message) } }
-        } else {
-            rc = target.withRaw { t in git_reference_create(&ref, handle, name, t, 0, message) }
-        }
+        // "Must not exist yet" is a compare against the zero id, which libgit2 checks under the
+        // ref's lock. git_reference_create(force: 0) checks existence before taking the lock, so
+        // two concurrent creators could both succeed and one write would be lost.
+        let rc = target.withRaw { t in (expected ?? .zero).withRaw { e in git_reference_create_matching(&ref, handle, name, t, 1, e, message) } }
         try check(rc, "update ref \(name)")
         git_reference_free(ref)
     }

@@ -1,5 +1,354 @@
 import ArgumentParser
+import GitCoord
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension GitCoordCommand {
-    static let stateCommands: [any ParsableCommand.Type] = []
+    static let stateCommands: [any ParsableCommand.Type] = [State.self, BriefCommand.self, Hooks.self]
+}
+
+// MARK: state
+
+extension GitCoordCommand {
+    struct State: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "state",
+            abstract: "Keep named values that survive an agent's loss of context.",
+            discussion: """
+                Each session keeps its own state in refs/coord/state/SESSION: dotted keys \
+                (gate.pr-12, worker-2.last-report) with text or JSON values. The last writer wins \
+                per key; every change is a commit whose subject is an audit line, so \
+                `git log refs/coord/state/SESSION` is the history. `git coord brief` and the \
+                SessionStart hook bring the state back after a compaction.
+
+                Keys: \(StateKey.rule).
+
+                Examples:
+                  git coord state set gate.pr-12 pass
+                  git coord state set plan.next --json '{"task":"T-4k2m","step":3}'
+                  verdict=$(git coord state get gate.pr-12)
+                  git coord state unset gate.pr-12
+                  git coord state show worker-1 --json
+                """,
+            subcommands: [SetKey.self, GetKey.self, UnsetKey.self, Show.self])
+    }
+}
+
+extension GitCoordCommand.State {
+    struct SetKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Set a key of this session's state.",
+            discussion: "VALUE is stored as text; with --json it is parsed as JSON (integers, no fractions). Setting JSON null is the same as unset.")
+
+        @Argument(help: "The key, e.g. gate.pr-12.") var key: String
+        @Argument(help: "The value (text, or JSON with --json).") var value: String
+        @Flag(name: .customLong("json"), help: "Parse VALUE as JSON.") var parseJSON = false
+        @OptionGroup var session: SessionOptions
+
+        func run() throws {
+            try StateKey.validate(key)
+            let parsed: JSONValue
+            if parseJSON {
+                do { parsed = try JSONValue.parse(value) } catch {
+                    throw CoordError.usage("VALUE is not JSON the store accepts (\(error.description)); quote text, or drop --json to store it as text")
+                }
+            } else {
+                parsed = .string(value)
+            }
+            let (coord, _) = try session.openAsSession()
+            coord.noteActivity()
+            try coord.setState(key, parsed)
+        }
+    }
+
+    struct GetKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "get",
+            abstract: "Print the value of a key: bare, so $(git coord state get KEY) is the value.",
+            discussion: "Text values print as they are, JSON values as compact JSON. Exits 1 when the key is not set.")
+
+        @Argument(help: "The key.") var key: String
+        @Option(name: .customLong("of"), help: ArgumentHelp("Read another session's state.", valueName: "SESSION")) var of: String?
+        @OptionGroup var session: SessionOptions
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            try StateKey.validate(key)
+            let coord = try session.open()
+            let owner = try of.map { try SessionName.validate($0) } ?? coord.requireSession()
+            guard let entry = try coord.stateEntry(key, of: owner) else {
+                throw CoordError.refused("\(key) is not set in \(owner)'s state")
+            }
+            if output.json { printJSON(entry.json) } else { FileOutput.standardOutput.write(entry.text + "\n") }
+        }
+    }
+
+    struct UnsetKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "unset",
+            abstract: "Unset a key of this session's state (the history keeps every value).")
+
+        @Argument(help: "The key.") var key: String
+        @OptionGroup var session: SessionOptions
+
+        func run() throws {
+            try StateKey.validate(key)
+            let (coord, _) = try session.openAsSession()
+            coord.noteActivity()
+            if try !coord.unsetState(key) {
+                FileOutput.standardError.write("git coord: \(key) was not set\n")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "List every key of a session's state (default: this session's).")
+
+        @Argument(help: "Whose state.") var owner: String?
+        @OptionGroup var session: SessionOptions
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            let coord = try session.open()
+            let name = try owner.map { try SessionName.validate($0) } ?? coord.requireSession()
+            let entries = try coord.stateEntries(of: name)
+            if output.json {
+                printJSON(.object(["session": .string(name), "state": .array(entries.map(\.json))]))
+                return
+            }
+            guard !entries.isEmpty else { say("\(name) has no state"); return }
+            var rows = [["KEY", "VALUE", "SET BY", "WHEN"]]
+            for e in entries {
+                rows.append([e.key, e.text.replacingNewlinesForTable(), e.stamp.session, relativeTime(e.stamp.milliseconds)])
+            }
+            say(table(rows))
+        }
+    }
+}
+
+extension String {
+    func replacingNewlinesForTable() -> String {
+        let flat = String(map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+        return flat.count > 80 ? String(flat.prefix(79)) + "…" : flat
+    }
+}
+
+// MARK: brief
+
+extension GitCoordCommand {
+    struct BriefCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "brief",
+            abstract: "Brief a session that has lost its context, most important first.",
+            discussion: """
+                Who the session is and its role; its state; its unread messages, urgent first; the \
+                tasks it holds and those ready for it; its jobs and how they ended; the \
+                coordinator's latest decisions; the other sessions and whether each is alive. \
+                Never longer than --max-bytes: the least important sections are cut first, each \
+                cut marked "… N more". The Claude Code SessionStart hook prints this after every \
+                compaction.
+
+                Examples:
+                  git coord brief
+                  git coord brief --session worker-2 --max-bytes 2048
+                """)
+
+        @OptionGroup var session: SessionOptions
+        @OptionGroup var output: JSONFlag
+        @Option(name: .customLong("max-bytes"), help: ArgumentHelp("The most bytes to print.", valueName: "N"))
+        var maxBytes: Int = Brief.defaultMaxBytes
+
+        func run() throws {
+            let (coord, name) = try session.openAsSession()
+            coord.noteActivity()
+            let brief = try coord.brief(for: name, maxBytes: maxBytes)
+            if output.json { printJSON(brief.json) } else { FileOutput.standardOutput.write(brief.text) }
+        }
+    }
+}
+
+// MARK: hooks
+
+extension GitCoordCommand {
+    struct Hooks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hooks",
+            abstract: "Wire an agent's hooks to git coord, so its briefing and messages reach it by themselves.",
+            discussion: """
+                `hooks install claude` adds to a Claude Code settings file: SessionStart (startup, \
+                resume, compact) → the brief as context; UserPromptSubmit and PostToolUse → new \
+                unread messages, once each; Stop (asyncRewake) → wait for the next message and wake \
+                the idle session. Nothing else in the file changes, and `hooks uninstall claude` \
+                removes exactly what was added. Our entries run `git coord hooks run ...`.
+
+                Examples:
+                  git coord hooks install claude                 # .claude/settings.json
+                  git coord hooks install claude --scope local   # .claude/settings.local.json
+                  git coord hooks print generic
+                """,
+            subcommands: [Install.self, Uninstall.self, Print.self, Run.self])
+    }
+}
+
+enum HookScope: String, ExpressibleByArgument, CaseIterable {
+    case project, local, user
+}
+
+/// Where and which agent's settings `hooks install` and `uninstall` edit.
+struct HookTarget: ParsableArguments {
+    @Argument(help: "The agent: claude.") var agent: String = "claude"
+    @Option(help: "project: .claude/settings.json, local: .claude/settings.local.json, user: ~/.claude/settings.json.")
+    var scope: HookScope = .project
+    @Option(name: .customLong("settings"), help: ArgumentHelp("Edit this settings file instead.", valueName: "PATH"))
+    var settingsFile: String?
+
+    func path() throws(CoordError) -> String {
+        guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude; for others see `git coord hooks print generic`") }
+        if let settingsFile { return settingsFile }
+        switch scope {
+        case .user:
+            guard let home = ProcessEnvironment.get("HOME"), !home.isEmpty else { throw CoordError.usage("HOME is not set: pass --settings PATH") }
+            return Files.join(home, ".claude", "settings.json")
+        case .project, .local:
+            let coord = try Coord.open()
+            guard let work = coord.repository.workDir else { throw CoordError.usage("a bare repository has no project settings: use --scope user or --settings PATH") }
+            return Files.join(work, ".claude", scope == .local ? "settings.local.json" : "settings.json")
+        }
+    }
+}
+
+extension GitCoordCommand.Hooks {
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add git coord's hooks to an agent's settings (twice adds nothing).")
+        @OptionGroup var target: HookTarget
+
+        func run() throws {
+            let path = try target.path()
+            let before = Files.read(path)
+            let after = try ClaudeSettings.install(into: before)
+            if after == before { say("git coord hooks already in \(path)"); return }
+            try writeSettings(path, after, like: path)
+            say("added git coord hooks to \(path)")
+        }
+    }
+
+    struct Uninstall: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove exactly the hooks install added.")
+        @OptionGroup var target: HookTarget
+
+        func run() throws {
+            let path = try target.path()
+            guard let before = Files.read(path) else { say("no settings file at \(path)"); return }
+            guard let after = try ClaudeSettings.uninstall(from: before) else {
+                Files.remove(path)
+                say("removed \(path), which held only git coord hooks")
+                return
+            }
+            if after == before { say("no git coord hooks in \(path)"); return }
+            try writeSettings(path, after, like: path)
+            say("removed git coord hooks from \(path)")
+        }
+    }
+
+    struct Print: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the hooks snippet: claude (settings JSON) or generic (commands for any agent).")
+        @Argument(help: "claude or generic.") var agent: String = "claude"
+
+        func run() throws {
+            switch agent {
+            case "claude": FileOutput.standardOutput.write(ClaudeSettings.snippet)
+            case "generic": FileOutput.standardOutput.write(genericSnippet)
+            default: throw CoordError.usage("unknown agent '\(agent)': use claude or generic")
+            }
+        }
+
+        var genericSnippet: String {
+            """
+            # git coord hooks for any agent. Each reads the agent's hook JSON on stdin when there is
+            # one (session_id, cwd, hook_event_name, source) and otherwise acts as this worktree's
+            # session. Add --plain for text instead of Claude Code's JSON answer.
+            #
+            # When a session starts, resumes or was compacted: the briefing.
+            git coord hooks run session-start --plain     # or: git coord brief
+            # Before each prompt and after each tool call: new unread messages, once each.
+            git coord hooks run prompt --plain            # prints nothing when there is nothing new
+            # When the agent goes idle: wait for the next message; exit 2, summary on stderr.
+            git coord hooks run stop-wait --plain
+
+            """
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one hook (called by the agent: session-start, prompt, post-tool, stop-wait).",
+            shouldDisplay: false)
+
+        @Argument(help: "session-start, prompt, post-tool or stop-wait.") var kind: String
+        @OptionGroup var session: SessionOptions
+        @Flag(help: "Print plain text instead of Claude Code's JSON answer.") var plain = false
+        @Option(name: .customLong("timeout"), help: ArgumentHelp("stop-wait: give up after this long (exit 0).", valueName: "DURATION"))
+        var timeout: Duration = Duration(milliseconds: 24 * 3_600_000)
+        @Option(name: .customLong("max-bytes"), help: ArgumentHelp("session-start: the brief's byte bound.", valueName: "N"))
+        var maxBytes: Int = Brief.defaultMaxBytes
+
+        func run() throws {
+            guard let hook = HookKind(rawValue: kind) else {
+                throw CoordError.usage("unknown hook '\(kind)': use session-start, prompt, post-tool or stop-wait")
+            }
+            let payload = HookPayload(bytes: readStandardInput())
+            if let cwd = payload.cwd, !cwd.isEmpty { _ = chdir(cwd) }
+            if hook == .stopWait { _ = signal(SIGTERM) { _ in _exit(0) } }
+            let result: HookResult
+            do {
+                // Outside a repository the hooks have nothing to say.
+                guard let coord = try? session.open() else { return }
+                switch hook {
+                case .sessionStart: result = try coord.runSessionStartHook(payload, maxBytes: maxBytes)
+                case .prompt, .postTool: result = try coord.runNotifyHook(hook, payload)
+                case .stopWait: result = try coord.runStopWaitHook(payload, timeoutMs: timeout.milliseconds)
+                }
+            } catch {
+                // Exit 2 would block the prompt or the stop: report as a non-blocking error instead.
+                FileOutput.standardError.write("git coord: \(error.message)\n")
+                Glibc.exit(1)
+            }
+            if plain {
+                if let text = HookResult.additionalContext(of: result.stdout) { FileOutput.standardOutput.write(text + "\n") }
+            } else {
+                FileOutput.standardOutput.write(result.stdout)
+            }
+            FileOutput.standardError.write(result.stderr)
+            if result.exitCode != 0 { Glibc.exit(result.exitCode) }
+        }
+    }
+}
+
+/// Standard input, whole; empty when it is a terminal.
+func readStandardInput() -> [UInt8] {
+    guard isatty(0) == 0 else { return [] }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; break }
+        if n == 0 { break }
+        out.append(contentsOf: buf[0..<n])
+        if out.count > 64 << 20 { break }
+    }
+    return out
+}
+
+/// Writes a settings file atomically, keeping the permissions of the file it replaces.
+func writeSettings(_ path: String, _ bytes: [UInt8], like original: String) throws(CoordError) {
+    var st = stat()
+    let hadMode = stat(original, &st) == 0
+    guard Files.writeAtomically(path, bytes) else { throw CoordError.data("cannot write \(path)") }
+    if hadMode { chmod(path, st.st_mode & 0o7777) }
 }

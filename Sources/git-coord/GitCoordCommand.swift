@@ -50,13 +50,14 @@ enum GitCoordMain {
             } else {
                 try command.run()
             }
+            CommandActivity.note()
         } catch let error as CoordError {
             fail(error)
         } catch {
             let code = GitCoordCommand.exitCode(for: error)
             if code == .validationFailure {
-                let text = GitCoordCommand.fullMessage(for: error)
-                FileOutput.standardError.write("git coord: " + text + "\n")
+                let text = GitCoordCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                FileOutput.standardError.write("git coord: \(text) (see git coord --help)\n")
                 exit(2)
             }
             GitCoordCommand.exit(withError: error)

@@ -13,7 +13,9 @@ struct SessionOptions: ParsableArguments {
 
     /// Opens the repository of the current directory acting as the resolved session.
     func open() throws(CoordError) -> Coord {
-        try Coord.open(session: session)
+        let coord = try Coord.open(session: session)
+        CommandActivity.coord = coord
+        return coord
     }
 
     /// Like ``open()`` but fails with the joining hint when no session is known.
@@ -98,5 +100,16 @@ func table(_ rows: [[String]]) -> String {
 extension String {
     func padding(toLength n: Int) -> String {
         count >= n ? self : self + String(repeating: " ", count: n - count)
+    }
+}
+
+/// The session a command acted as, so that a command that succeeded counts as that session's
+/// activity (a beat, throttled) and notices jobs whose supervisor vanished.
+enum CommandActivity {
+    nonisolated(unsafe) static var coord: Coord?
+
+    /// Called once after a command succeeded; never fails the command.
+    static func note() {
+        coord?.noteActivity()
     }
 }

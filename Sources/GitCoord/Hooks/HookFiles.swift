@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The local (never synced) files hooks keep under `<commondir>/coord/hooks/`.
+///
+/// - `agents/<agent-session-id>`: the coordination name an agent session acts as, so that a
+///   resumed or compacted agent keeps its name.
+/// - `<SESSION>/told`: ids of the messages the agent has been told about, one per line, so each
+///   message is announced once.
+/// - `<SESSION>/waiter.pid`: the pid of the one Stop-hook waiter of that session.
+public struct HookFiles {
+    public let folder: String
+
+    public init(coord: Coord) { folder = Files.join(coord.store.localFolder, "hooks") }
+
+    /// The file naming the coordination session of an agent session id.
+    func agentFile(_ agentSession: String) -> String {
+        let safe = String(agentSession.prefix(128).map { c -> Character in
+            c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_") ? c : "_"
+        })
+        return Files.join(folder, "agents", safe)
+    }
+
+    /// The coordination name remembered for an agent session.
+    public func session(forAgent id: String) -> String? {
+        guard let text = Files.readString(agentFile(id)) else { return nil }
+        let name = text.trimmingSpaces().split(separator: "\n").first.map(String.init) ?? ""
+        return SessionName.isValid(name) ? name : nil
+    }
+
+    public func remember(agent id: String, as session: String) {
+        if self.session(forAgent: id) != session { Files.writeAtomically(agentFile(id), session + "\n") }
+    }
+
+    func toldFile(_ session: String) -> String { Files.join(folder, session, "told") }
+
+    /// The ids already announced to `session`'s agent.
+    public func told(_ session: String) -> Set<String> {
+        guard let text = Files.readString(toldFile(session)) else { return [] }
+        return Set(text.split(separator: "\n").map(String.init))
+    }
+
+    /// Records ids as announced (one append: concurrent hooks never lose each other's lines).
+    public func markTold(_ ids: [String], session: String) {
+        guard !ids.isEmpty else { return }
+        Files.append(toldFile(session), Array(ids.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// Rewrites the announced ids (pruning).
+    func replaceTold(_ ids: Set<String>, session: String) {
+        Files.writeAtomically(toldFile(session), Array(ids.sorted().map { $0 + "\n" }.joined().utf8))
+    }
+
+    public func waiterPidFile(_ session: String) -> String { Files.join(folder, session, "waiter.pid") }
+
+    /// The pid recorded as `session`'s waiter.
+    public func waiterPid(_ session: String) -> Int32? {
+        Files.readString(waiterPidFile(session)).flatMap { Int32($0.trimmingSpaces().split(separator: "\n").first ?? "") }
+    }
+}

@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CoordTestSupport
+import GitCoord
+import GitCoordStore
+import Testing
+
+/// Recorded Claude Code payloads (Fixtures/hooks) fed to `git coord hooks run`.
+enum Payloads {
+    static let folder = Files.parent(of: Files.parent(of: Files.parent(of: #filePath))) + "/Fixtures/hooks"
+    static let agent = "9f1c2e7a-4b3d-4e8a-9c61-2d7b5a0e3f14"
+
+    /// A fixture with its recorded cwd replaced by `cwd`.
+    static func load(_ name: String, cwd: String) -> String {
+        let text = Files.readString(folder + "/" + name) ?? ""
+        precondition(!text.isEmpty, "missing fixture \(name)")
+        return text.replacingAll("/home/user/project", with: cwd)
+    }
+}
+
+extension String {
+    func replacingAll(_ a: String, with b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}
+
+@Suite struct HookCLITests {
+    /// A repository with a coordinator in the main worktree and worker-1 in a linked one.
+    struct Team {
+        let repo: TempRepo
+        let wt: String
+        init() throws {
+            repo = try TempRepo()
+            wt = try repo.addWorktree("w1")
+            #expect(CLI.run(["join", "coordinator", "--role", "coordinator"], in: repo.path).status == 0)
+            #expect(CLI.run(["join", "worker-1", "--role", "worker"], in: wt).status == 0)
+        }
+
+        func hook(_ kind: String, _ fixture: String, in dir: String? = nil) -> Shell.Result {
+            let d = dir ?? wt
+            return CLI.run(["hooks", "run", kind], in: d, input: Payloads.load(fixture, cwd: d))
+        }
+
+        func send(_ args: [String]) -> String {
+            CLI.run(["send"] + args, in: repo.path).stdout.trimmingSuffixNewline()
+        }
+    }
+
+    @Test func sessionStartAnswersTheBriefAsAdditionalContextAndRemembersTheAgent() throws {
+        let t = try Team()
+        _ = CLI.run(["state", "set", "gate.pr-12", "pass"], in: t.wt)
+        let r = t.hook("session-start", "session-start-startup.json")
+        #expect(r.status == 0 && r.stderr.isEmpty)
+        let brief = "# git coord brief for worker-1\n## You\n- You are worker-1, role worker, in \(t.wt) on \(ProcessRunner.hostName); joined just now.\n## Your state (`git coord state get KEY`)\n- gate.pr-12 = pass (set by worker-1 just now)\n## Other sessions\n- coordinator (coordinator): "
+        #expect(r.stdout.hasPrefix(#"{"hookSpecificOutput":{"additionalContext":""# + brief.jsonEscaped))
+        #expect(r.stdout.hasSuffix(#"\n","hookEventName":"SessionStart"}}"# + "\n"))
+        let record = try Coord.open(at: t.wt).sessionRecord("worker-1")
+        #expect(record?.agentSession == Payloads.agent)
+    }
+
+    @Test func aResumedAgentKeepsItsNameEvenWhenTheWorktreeJoinedAnother() throws {
+        let t = try Team()
+        _ = t.hook("session-start", "session-start-startup.json")
+        #expect(CLI.run(["join", "worker-9"], in: t.wt).status == 0)
+        let r = t.hook("session-start", "session-start-compact.json")
+        #expect(r.stdout.contains(#"# git coord brief for worker-1\n"#))
+        // A new agent session in that worktree is worker-9.
+        let fresh = CLI.run(["hooks", "run", "session-start"], in: t.wt, input: #"{"session_id":"other","hook_event_name":"SessionStart","source":"startup"}"#)
+        #expect(fresh.stdout.contains(#"# git coord brief for worker-9\n"#))
+    }
+
+    @Test func promptAndPostToolTellEachNewMessageOnceAndAreSilentOtherwise() throws {
+        let t = try Team()
+        #expect(t.hook("prompt", "user-prompt-submit.json").stdout == "")
+        let id = t.send(["worker-1", "--urgent", "--subject", "freeze", "-m", "stop pushing to main"])
+        let first = t.hook("prompt", "user-prompt-submit.json")
+        #expect(first.status == 0)
+        #expect(first.stdout == #"{"hookSpecificOutput":{"additionalContext":"git coord: 1 new message for worker-1 (1 urgent):\n- URGENT "# + id + #" from coordinator: freeze — stop pushing to main\nRead them with `git coord inbox`, or `git coord show ID`.","hookEventName":"UserPromptSubmit"}}"# + "\n")
+        #expect(t.hook("prompt", "user-prompt-submit.json").stdout == "")
+        #expect(t.hook("post-tool", "post-tool-use.json").stdout == "")
+        let id2 = t.send(["worker-1", "-m", "T-2 is ready for you"])
+        let tool = t.hook("post-tool", "post-tool-use.json")
+        #expect(tool.stdout == #"{"hookSpecificOutput":{"additionalContext":"git coord: 1 new message for worker-1:\n- "# + id2 + #" from coordinator: T-2 is ready for you\nRead them with `git coord inbox`, or `git coord show ID`.","hookEventName":"PostToolUse"}}"# + "\n")
+        #expect(t.hook("post-tool", "post-tool-use.json").stdout == "")
+        #expect(t.hook("prompt", "user-prompt-submit.json").stdout == "")
+    }
+
+    @Test func hooksOutsideARepositoryOrWithoutASessionSayNothingAndNeverBlock() throws {
+        let t = try Team()
+        let outside = t.repo.root
+        for (kind, fixture) in [("prompt", "user-prompt-submit.json"), ("post-tool", "post-tool-use.json"), ("session-start", "session-start-startup.json")] {
+            let r = t.hook(kind, fixture, in: outside)
+            #expect(r.status == 0 && r.stdout.isEmpty, "\(kind)")
+        }
+        let noPayload = CLI.run(["hooks", "run", "prompt"], in: t.wt, input: "")
+        #expect(noPayload.status == 0 && noPayload.stdout.isEmpty)
+    }
+
+    @Test func stopWaiterWakesWithinASecondOfASendAndASecondWaiterReplacesTheFirst() async throws {
+        let t = try Team()
+        let pidFile = Files.join(t.repo.path, ".git", "coord", "hooks", "worker-1", "waiter.pid")
+        let input = Payloads.load("stop.json", cwd: t.wt)
+        let wt = t.wt
+        let first = Task.detached { CLI.run(["hooks", "run", "stop-wait", "--timeout", "30s"], in: wt, input: input) }
+        let firstPid = try await Self.waitForPid(pidFile, not: nil)
+        let second = Task.detached { CLI.run(["hooks", "run", "stop-wait", "--timeout", "30s"], in: wt, input: input) }
+        _ = try await Self.waitForPid(pidFile, not: firstPid)
+        let replaced = await first.value
+        #expect(replaced.status == 0 && replaced.stdout.isEmpty && replaced.stderr.isEmpty)
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let start = Clock.monotonicNanoseconds()
+        let id = t.send(["worker-1", "-m", "wake up: T-3 is yours"])
+        let woke = await second.value
+        let ms = Double(Clock.monotonicNanoseconds() - start) / 1e6
+        #expect(woke.status == 2)
+        #expect(woke.stderr == "git coord: 1 new message for worker-1:\n- \(id) from coordinator: wake up: T-3 is yours\nRead them with `git coord inbox`, or `git coord show ID`.\n")
+        #expect(ms < 1000, "woke \(ms) ms after the send")
+        #expect(!Files.exists(pidFile))
+        // The message was told: the prompt hook does not repeat it.
+        #expect(t.hook("prompt", "user-prompt-submit.json").stdout == "")
+    }
+
+    static func waitForPid(_ file: String, not old: Int32?) async throws -> Int32 {
+        for _ in 0..<200 {
+            if let text = Files.readString(file), let pid = Int32(text.trimmingSuffixNewline()), pid != old { return pid }
+            try await Task.sleep(nanoseconds: 25_000_000)
+        }
+        Issue.record("no waiter pid in \(file)")
+        return -1
+    }
+
+    @Test func installThenUninstallThroughTheCLIRestoresTheSettingsFile() throws {
+        let repo = try TempRepo()
+        let settings = Files.join(repo.path, ".claude", "settings.json")
+        let original = Files.read(Payloads.folder + "/settings-with-hooks.json")!
+        Files.writeAtomically(settings, original)
+        chmod(settings, 0o600)
+        let first = CLI.run(["hooks", "install", "claude"], in: repo.path)
+        #expect(first.status == 0 && first.stdout.hasPrefix("added git coord hooks to "))
+        let installed = Files.read(settings)!
+        #expect(CLI.run(["hooks", "install", "claude"], in: repo.path).stdout.hasPrefix("git coord hooks already in "))
+        #expect(Files.read(settings) == installed)
+        var st = stat()
+        stat(settings, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        #expect(CLI.run(["hooks", "uninstall", "claude"], in: repo.path).status == 0)
+        #expect(Files.read(settings) == original)
+        // Local scope: a file that did not exist is created, then removed again.
+        let local = Files.join(repo.path, ".claude", "settings.local.json")
+        #expect(CLI.run(["hooks", "install", "claude", "--scope", "local"], in: repo.path).status == 0)
+        #expect(Files.readString(local) == ClaudeSettings.snippet)
+        #expect(CLI.run(["hooks", "uninstall", "claude", "--scope", "local"], in: repo.path).status == 0)
+        #expect(!Files.exists(local))
+        #expect(CLI.run(["hooks", "install", "codex"], in: repo.path).status == 2)
+    }
+
+    @Test func printShowsTheClaudeSnippetAndTheGenericCommands() throws {
+        let repo = try TempRepo()
+        #expect(CLI.run(["hooks", "print", "claude"], in: repo.path).stdout == ClaudeSettings.snippet)
+        let generic = CLI.run(["hooks", "print", "generic"], in: repo.path).stdout
+        for kind in ["session-start", "prompt", "stop-wait"] { #expect(generic.contains("git coord hooks run \(kind)")) }
+    }
+}
+
+extension String {
+    /// The text as it appears inside a canonical JSON string.
+    var jsonEscaped: String {
+        let s = JSONValue.string(self).canonicalString
+        return String(s.dropFirst().dropLast())
+    }
+}
