@@ -214,7 +214,8 @@ extension GitCoordCommand.Board {
 
         func run() throws {
             let (coord, _) = try session.openAsSession()
-            _ = try coord.comment(task, message)
+            let c = try coord.comment(task, message)
+            say("commented on \(try coord.task(task).id) (\(c.id))")
         }
     }
 
@@ -264,16 +265,28 @@ func parsePriority(_ text: String?) throws(CoordError) -> Int? {
 }
 
 /// Prints tasks as a table (ID, priority, status, holder or assignee, title) or a JSON array.
+/// Built as bytes in one buffer: `list` may print 10,000 rows.
 func printTasks(_ tasks: [BoardTask], json: Bool) {
     if json { printJSON(.array(tasks.map { $0.json() })); return }
     guard !tasks.isEmpty else { say("no tasks"); return }
-    var rows: [[String]] = [["ID", "PRI", "STATUS", "WHO", "TITLE"]]
-    for t in tasks {
-        let who = t.claimedBy ?? t.assign.map { "(\($0))" } ?? "-"
-        let labels = t.labels.isEmpty ? "" : "  [" + t.labels.joined(separator: ",") + "]"
-        rows.append([t.id, "P\(t.priority)", t.status.rawValue, who, t.title + labels])
+    let whos = tasks.map { $0.claimedBy ?? $0.assign.map { "(\($0))" } ?? "-" }
+    let idWidth = max(2, tasks.map(\.id.utf8.count).max() ?? 0)
+    let whoWidth = max(3, whos.map(\.utf8.count).max() ?? 0)
+    var out: [UInt8] = []
+    out.reserveCapacity(tasks.count * 80)
+    func cell(_ s: String, _ width: Int) {
+        out += s.utf8
+        out += repeatElement(UInt8(ascii: " "), count: max(0, width - s.utf8.count) + 2)
     }
-    say(table(rows))
+    cell("ID", idWidth); cell("PRI", 3); cell("STATUS", 7); cell("WHO", whoWidth)
+    out += "TITLE\n".utf8
+    for (t, who) in zip(tasks, whos) {
+        cell(t.id, idWidth); cell("P\(t.priority)", 3); cell(t.status.rawValue, 7); cell(who, whoWidth)
+        out += t.title.utf8
+        if !t.labels.isEmpty { out += "  [\(t.labels.joined(separator: ","))]".utf8 }
+        out.append(10)
+    }
+    FileOutput.standardOutput.write(String(decoding: out, as: UTF8.self))
 }
 
 extension GitCoordCommand {

@@ -181,13 +181,15 @@ import Testing
         _ = try w.listTasks()
         _ = try w.claim(tasks[0].id)
         try w.markDone(tasks[1].id)
-        _ = try w.editTask(tasks[2].id, TaskEdit(title: "renamed \t with, comma\nand line", addAfter: [tasks[3].id], addLabels: ["a", "b"]))
+        _ = try w.editTask(tasks[2].id, TaskEdit(title: "renamed | ~ %41 / \" \\ \t with, comma\nand line", desc: "two\nlines | ~ % é ✓", addAfter: [tasks[3].id], addLabels: ["a", "b"]))
         try w.comment(tasks[2].id, "a comment")
         let incremental = try w.boardIndex()
         Files.removeTree(Files.join(w.store.localFolder, "cache"))
         let rebuilt = try w.boardIndex()
         #expect(incremental == rebuilt)
         #expect(rebuilt.tasks.count == 40)
+        // The view's fast cell reader and the cache's text form read what the store reads.
+        for (id, t) in rebuilt.tasks { #expect(t == (try w.task(id)), "\(id)") }
         #expect(try w.boardIndex() == rebuilt)
     }
 

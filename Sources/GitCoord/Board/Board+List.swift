@@ -33,16 +33,26 @@ public struct BoardIndex: Sendable, Equatable {
 
     /// The tasks passing `filter`, by priority, then age, then id.
     public func select(_ filter: TaskFilter) -> [BoardTask] {
-        tasks.values.filter { t in
-            if filter.readyOnly { if !isReady(t) { return false } } else if !filter.statuses.contains(t.status) { return false }
-            if let me = filter.mine, t.claimedBy != me && t.assign != me { return false }
-            if let l = filter.label, !t.labels.contains(l) { return false }
-            return true
-        }.sorted(by: BoardIndex.order)
-    }
-
-    static func order(_ a: BoardTask, _ b: BoardTask) -> Bool {
-        (a.priority, a.createdAt, a.id) < (b.priority, b.createdAt, b.id)
+        // Fields are read in place through indices: copying 10,000 whole tasks to look at two
+        // fields of each was a tenth of a warm `list`.
+        let values = tasks.values
+        var done = Set<String>()
+        if filter.readyOnly {
+            for i in values.indices where values[i].isDone { done.insert(values[i].id) }
+        }
+        var keys: [(priority: Int, createdAt: Int64, id: String)] = []
+        for i in values.indices {
+            let status = values[i].status
+            if filter.readyOnly {
+                guard status == .open, values[i].after.allSatisfy({ done.contains($0) }) else { continue }
+            } else if !filter.statuses.contains(status) { continue }
+            if let me = filter.mine, values[i].claimedBy != me && values[i].assign != me { continue }
+            if let l = filter.label, !values[i].labels.contains(l) { continue }
+            keys.append((values[i].priority, values[i].createdAt, values[i].id))
+        }
+        // Sort small keys, not whole tasks.
+        keys.sort { ($0.priority, $0.createdAt, $0.id) < ($1.priority, $1.createdAt, $1.id) }
+        return keys.map { tasks[$0.id]! }
     }
 
     /// Applies changed cells of the board document.
@@ -51,29 +61,32 @@ public struct BoardIndex: Sendable, Equatable {
             let id = Shard.id(fromPath: change.path)
             guard let new = change.new,
                   let bytes = try? repository.readBlob(new),
-                  let map = try? FieldMap(bytes: bytes) else {
+                  let task = TaskCell.task(id: id, bytes: bytes) else {
                 tasks[id] = nil
                 continue
             }
-            tasks[id] = TaskCell.task(id: id, fields: map)
+            tasks[id] = task
         }
     }
 }
 
 extension Coord {
     /// The view that keeps every task materialized in `coord/cache/board-tasks.json`.
-    static var boardView: View<BoardIndexCache> { View<BoardIndexCache>("board-tasks", document: .board, version: 1, initial: BoardIndexCache()) }
+    static var boardView: View<BoardIndexCache> { View<BoardIndexCache>("board-tasks", document: .board, version: 2, initial: BoardIndexCache()) }
 
     /// Every task on the board, brought up to date from the cache by the tree diff since it was
     /// written (or rebuilt from the document when there is no cache).
     public func boardIndex() throws(CoordError) -> BoardIndex {
         let repo = repository
+        var fresh: BoardIndex? = nil
         let (state, _) = try Coord.boardView.read(store) { (state, changes, _) throws(CoordError) in
             var index = state.index
+            index.tasks.reserveCapacity(index.tasks.count + changes.count)
             index.apply(changes, repository: repo)
             state = BoardIndexCache(index)
+            fresh = index
         }
-        return state.index
+        return fresh ?? state.index
     }
 
     /// The tasks passing `filter`.
