@@ -19,7 +19,7 @@ show() { printf '\033[2m%s$\033[0m %s\n' "${PWD/#$demo/demo}" "$*"; "$@"; }
 export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.invalid GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.invalid
 
 step "A project with a bare remote, two extra worktrees, and a clone standing for another machine"
-git init -q --bare "$demo/hub.git"
+git init -q --bare -b main "$demo/hub.git"
 git init -q -b main "$demo/project"
 cd "$demo/project"
 git commit -q --allow-empty -m "initial commit"
@@ -86,12 +86,18 @@ show git coord state get gate.pr-12
 show git coord brief --max-bytes 1500
 
 step "Sync across clones through the remote"
+cd "$demo/project"
+show git coord sync
 cd "$demo/laptop"
-show git coord send coordinator -m "worker-3 on the laptop: online, taking the flaky test next"
+show git coord sync
+show git coord board ready
+show git coord send coordinator -m "worker-3 on the laptop: online, taking $t2"
+show git coord board claim "$t2"
 show git coord sync
 cd "$demo/project"
 show git coord sync
 show git coord inbox --unread --from worker-3
+show git coord board show "$t2"
 
 step "The audit trail is plain git"
 cd "$demo/project"

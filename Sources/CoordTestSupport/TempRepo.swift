@@ -106,7 +106,9 @@ public enum Shell {
         defer { envC.forEach { free($0) } }
         var pid: pid_t = 0
         if let dir { _ = testSpawnAddChdir(&actions, dir) }
-        let rc = posix_spawnp(&pid, argvC[0]!, &actions, nil, argvC, envC)
+        var attr = Shell.cleanSignals()
+        defer { posix_spawnattr_destroy(&attr) }
+        let rc = posix_spawnp(&pid, argvC[0]!, &actions, &attr, argvC, envC)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
@@ -156,6 +158,22 @@ public enum CLI {
 func testSpawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
 
 extension Shell {
+    /// Spawn attributes giving the child an empty signal mask and default handlers, whatever the
+    /// test runner's threads block or ignore (a child inheriting a blocked SIGTERM never dies).
+    static func cleanSignals() -> posix_spawnattr_t {
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        return attr
+    }
+
     /// A started program whose output goes to files, so many can run at once without pipes.
     public struct Running {
         public let pid: pid_t
@@ -193,7 +211,9 @@ extension Shell {
         let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
         defer { envC.forEach { free($0) } }
         var pid: pid_t = 0
-        if posix_spawnp(&pid, argvC[0]!, &actions, nil, argvC, envC) != 0 { pid = -1 }
+        var attr = Shell.cleanSignals()
+        defer { posix_spawnattr_destroy(&attr) }
+        if posix_spawnp(&pid, argvC[0]!, &actions, &attr, argvC, envC) != 0 { pid = -1 }
         return Running(pid: pid, outPath: outPath, errPath: errPath)
     }
 }
