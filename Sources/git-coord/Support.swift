@@ -65,15 +65,7 @@ struct Duration: ExpressibleByArgument, Sendable {
         milliseconds = ms
     }
 
-    static func parse(_ text: String) -> Int64? {
-        let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let n = Double(text.dropLast(suffix.count)), n >= 0, n.isFinite else { return nil }
-            return Int64(n * factor)
-        }
-        guard let n = Double(text), n >= 0, n.isFinite else { return nil }
-        return Int64(n * 1000)
-    }
+    static func parse(_ text: String) -> Int64? { Liveness.parseDuration(text) }
 
     static var defaultValueDescription: String { "a duration: 500ms, 30s, 5m, 2h" }
 }
