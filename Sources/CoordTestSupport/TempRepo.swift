@@ -16,7 +16,8 @@ public final class TempRepo {
 
     /// Creates a repository with one empty commit on `main`.
     public init(_ label: String = "repo") throws {
-        var template = Array("/tmp/git-coord-test-XXXXXX".utf8CString)
+        let base = ProcessEnvironment.get("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/git-coord-test-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw CoordError.data("mkdtemp failed") }
         root = String(decoding: UnsafeRawBufferPointer(start: made, count: strlen(made)), as: UTF8.self)
         path = root + "/" + label
