@@ -193,13 +193,15 @@ extension Shell {
     }
 
     /// Starts a program without waiting for it (see ``Running/wait()``).
-    public static func start(_ argv: [String], in dir: String? = nil, environment: [String: String] = [:]) -> Running {
+    public static func start(_ argv: [String], in dir: String? = nil, input: String? = nil, environment: [String: String] = [:]) -> Running {
         let tag = "/tmp/git-coord-shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let outPath = tag + ".out", errPath = tag + ".err"
+        let outPath = tag + ".out", errPath = tag + ".err", inPath = tag + ".in"
+        if let input { Files.writeAtomically(inPath, input) }
+        defer { if input != nil { Files.remove(inPath) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : inPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if let dir { _ = testSpawnAddChdir(&actions, dir) }
@@ -224,9 +226,9 @@ extension CLI {
     public static var benchBinary: String { Files.parent(of: binary) + "/coord-bench" }
 
     /// Starts `git-coord ARGS` in `dir` as `session` without waiting.
-    public static func start(_ args: [String], in dir: String, session: String? = nil, environment: [String: String] = [:]) -> Shell.Running {
+    public static func start(_ args: [String], in dir: String, session: String? = nil, input: String? = nil, environment: [String: String] = [:]) -> Shell.Running {
         var env = environment
         if let session { env["GIT_COORD_SESSION"] = session }
-        return Shell.start([binary] + args, in: dir, environment: env)
+        return Shell.start([binary] + args, in: dir, input: input, environment: env)
     }
 }

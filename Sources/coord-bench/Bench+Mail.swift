@@ -168,27 +168,30 @@ enum MailBench {
     }
 
     /// Writes bob's mailbox with `messages` messages and his read marks for all but the newest
-    /// `unread`, through `git fast-import` (one pack, two commits) rather than 100,000 sends.
+    /// `unread`, through `git fast-import` (one pack, two commits) rather than 100,000 sends. The
+    /// messages are spread five minutes apart back from now (100,000 is about a year of mail), with
+    /// ids made for the time they were sent, as `send` makes them.
     static func fill(_ repo: TempRepo, messages: Int, unread: Int) throws {
         var stream: [UInt8] = []
         stream.reserveCapacity(messages * 260)
         func add(_ s: String) { stream.append(contentsOf: Array(s.utf8)) }
         func data(_ bytes: [UInt8]) { add("data \(bytes.count)\n"); stream.append(contentsOf: bytes); add("\n") }
-        let start = Clock.nowMilliseconds() - Int64(messages) * 10
+        let spacing: Int64 = 300_000
+        let start = Clock.nowMilliseconds() - Int64(messages) * spacing
         var ids: [String] = []
         ids.reserveCapacity(messages)
         add("blob\nmark :1\n"); data(Mail.readMark.canonicalBytes)
         add("blob\nmark :2\n"); data(DocumentMarker.bytes(for: .mail))
         add("blob\nmark :3\n"); data(DocumentMarker.bytes(for: .seen))
-        let stamp = Stamp(milliseconds: start + Int64(messages) * 10, counter: 0, session: "alice")
+        let stamp = Stamp(milliseconds: start + Int64(messages) * spacing, counter: 0, session: "alice")
         add("commit \(Mail.mailbox("bob").refName)\ncommitter alice <alice@git-coord.invalid> \(stamp.milliseconds / 1000) +0000\n")
         data(Array(Trailers.message(subject: "mail: bench fill", [("Coord-Session", "alice"), ("Coord-Op", "mail.send"), ("Coord-Stamp", stamp.description)]).utf8))
         add("M 100644 :2 \(DocumentMarker.path)\n")
         for k in 0..<messages {
-            let id = Mail.newID()
+            let id = Mail.newID(now: start + Int64(k) * spacing)
             ids.append(id)
             let m = Message(id: id, from: "alice", to: ["bob"], subject: "fill \(k)", body: "message \(k) of the fill, a line of ordinary length for a coordination note",
-                            replyTo: nil, sentAt: start + Int64(k) * 10, stamp: nil, urgent: false, ackRequired: false, thread: id)
+                            replyTo: nil, sentAt: start + Int64(k) * spacing, stamp: nil, urgent: false, ackRequired: false, thread: id)
             add("M 100644 inline \(Mail.messagePath(id))\n")
             data(m.record.canonicalBytes)
         }
