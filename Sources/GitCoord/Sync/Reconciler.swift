@@ -1,0 +1,155 @@
+import GitCoordStore
+
+/// Brings one local document up to date with the remote's copy: take it, fast-forward, or the
+/// deterministic merge; all checked against a ``PeerPolicy`` first, since the remote is untrusted.
+///
+/// The rules, for local tip `L` and remote tip `R` (`J` is the pathwise join of their trees with
+/// the remote's cells checked):
+/// - `L == R`, or (history kinds) `L` descends from `R`: nothing to do.
+/// - The remote commit is unreadable, or its `.coord` marker is bad or from a newer format: the
+///   document is skipped and reported; the local copy is left alone and not pushed.
+/// - `J` equals `R`'s tree, `R`'s stamp is trusted, and (history kinds) `R` descends from `L` or `L`
+///   is absent: the local ref moves to `R` (fast-forward).
+/// - History-less kinds (beat, seen), `J` equals `L`'s tree: keep `L` (ties between two commits with
+///   equal trees go to the larger id, so both ends pick the same).
+/// - Otherwise: a merge commit of tree `J` (sorted parents; none for history-less kinds).
+///
+/// The local ref moves by compare-and-swap; when a local writer moved it meanwhile, the document
+/// is reconciled again from the new tip.
+struct Reconciler {
+    let store: CoordStore
+    let policy: PeerPolicy
+    var repo: Repository { store.repository }
+
+    enum Outcome: Equatable {
+        case unchanged
+        case moved(MovedDocument)
+        case skipped(String)
+    }
+
+    /// Reconciles `doc` with remote tip `remote`; appends cells refused to `rejected`.
+    func reconcile(_ doc: DocumentID, remote: ObjectID, rejected: inout [RejectedCell]) throws(CoordError) -> Outcome {
+        for _ in 0..<50 {
+            var refused: [RejectedCell] = []
+            let local = try store.tip(doc)
+            guard let plan = try plan(doc, local: local, remote: remote, rejected: &refused) else {
+                rejected.append(contentsOf: refused)
+                return .unchanged
+            }
+            if case .skip(let reason) = plan { return .skipped(reason) }
+            guard case .move(let target, let how) = plan else { return .unchanged }
+            do {
+                try repo.compareAndSwapReference(doc.refName, to: target, expected: local, message: "coord sync: \(how.rawValue)")
+            } catch {
+                switch error.code {
+                case .modified, .exists, .notFound:
+                    continue // a local writer moved it: reconcile again from the new tip
+                case .locked:
+                    _ = LockRecovery.recover(ref: doc.refName, commonDir: repo.commonDir, staleAfter: store.staleLockSeconds)
+                    Clock.sleep(milliseconds: Double.random(in: 1...20))
+                    continue
+                default:
+                    throw CoordError.data("cannot update \(doc.refName): \(error.message)")
+                }
+            }
+            rejected.append(contentsOf: refused)
+            return .moved(try describe(doc, from: local, to: target, how: how))
+        }
+        throw CoordError.data("gave up merging \(doc.refName): local writers kept moving it")
+    }
+
+    enum Plan {
+        case move(ObjectID, MovedDocument.How)
+        case skip(String)
+    }
+
+    private func plan(_ doc: DocumentID, local: ObjectID?, remote: ObjectID, rejected: inout [RejectedCell]) throws(CoordError) -> Plan? {
+        if local == remote { return nil }
+        let history = doc.kind.keepsHistory
+        if history, let local, try descends(local, from: remote) { return nil }
+        let theirs: CommitInfo
+        do { theirs = try repo.commit(remote) } catch { return .skip("\(remote.hex) is not a readable commit") }
+        if let problem = markerProblem(doc, tree: theirs.tree) { return .skip(problem) }
+        let remoteStamp = Trailers.parse(theirs.message)["Coord-Stamp"].flatMap(Stamp.init)
+        var stampTrusted = true
+        if let s = remoteStamp, s.milliseconds > policy.now + policy.maxClockSkewMilliseconds {
+            stampTrusted = false
+            rejected.append(RejectedCell(document: doc.refName, path: "Coord-Stamp", reason: "commit stamp \(s) is \((s.milliseconds - policy.now) / 1000) s ahead of this clock (forged or skewed); not trusted"))
+        }
+        let ours: CommitInfo?
+        do { ours = try local.map { (c) throws(GitError) in try repo.commit(c) } } catch {
+            throw CoordError.data("cannot read \(doc.refName): \(error.message)")
+        }
+        let (joined, refused) = try store.joinTrees(ours: ours?.tree, theirs: theirs.tree, document: doc.refName, policy: policy)
+        rejected.append(contentsOf: refused)
+        if joined == theirs.tree && stampTrusted {
+            if local == nil { return .move(remote, .created) }
+            if !history { return .move(remote, .fastForward) }
+            if let local, try descends(remote, from: local) { return .move(remote, .fastForward) }
+        }
+        if !history, let ours, joined == ours.tree {
+            // Local already holds everything; between equal trees the larger id wins everywhere.
+            if joined == theirs.tree && stampTrusted && remote > ours.id { return .move(remote, .fastForward) }
+            return nil
+        }
+        let merge = try mergeCommit(doc, ours: ours, theirs: theirs, tree: joined, trustTheirStamp: stampTrusted)
+        if merge == local { return nil }
+        return .move(merge, local == nil ? .created : .merged)
+    }
+
+    /// The deterministic merge commit, as ``CoordStore/mergeCommit(_:_:_:policy:oursIs:)`` makes it
+    /// (sorted parents, fixed author, the later commit time, fixed message), except that a remote
+    /// stamp too far ahead of the clock is left out of the `Coord-Stamp` trailer: otherwise the
+    /// forged stamp would become this replica's clock and every later local write would carry it.
+    func mergeCommit(_ doc: DocumentID, ours: CommitInfo?, theirs: CommitInfo, tree: ObjectID, trustTheirStamp: Bool) throws(CoordError) -> ObjectID {
+        var stamps: [Stamp] = []
+        if let ours, let s = Trailers.parse(ours.message)["Coord-Stamp"].flatMap(Stamp.init) { stamps.append(s) }
+        if trustTheirStamp, let s = Trailers.parse(theirs.message)["Coord-Stamp"].flatMap(Stamp.init) { stamps.append(s) }
+        var trailers: [(String, String)] = [("Coord-Op", "merge")]
+        if let s = stamps.max() { trailers.append(("Coord-Stamp", s.description)) }
+        let time = max(ours?.committer.time ?? 0, theirs.committer.time)
+        let sig = Signature(name: "git-coord", email: "merge@git-coord.invalid", time: time)
+        let parents = doc.kind.keepsHistory ? ([ours?.id, theirs.id].compactMap { $0 }).sorted() : []
+        let message = Trailers.message(subject: "\(doc.kind.rawValue): merge", trailers)
+        do {
+            return try repo.createCommit(tree: tree, parents: parents, message: message, author: sig)
+        } catch {
+            throw CoordError.data("cannot merge \(doc.refName): \(error.message)")
+        }
+    }
+
+    /// Why the remote tree's `.coord` marker makes the document unreadable here, or nil.
+    func markerProblem(_ doc: DocumentID, tree: ObjectID) -> String? {
+        guard let entry = try? repo.treeEntry(tree, path: DocumentMarker.path), entry.kind == .blob else {
+            return "no .coord marker: not a git-coord document"
+        }
+        guard let size = try? repo.blobSize(entry.id), size <= 4096, let bytes = try? repo.readBlob(entry.id) else {
+            return "unreadable .coord marker"
+        }
+        return DocumentMarker.check(bytes, document: doc)?.message
+    }
+
+    func descends(_ commit: ObjectID, from ancestor: ObjectID) throws(CoordError) -> Bool {
+        do { return try repo.isDescendant(commit, of: ancestor) } catch {
+            throw CoordError.data("cannot compare history of \(commit) and \(ancestor): \(error.message)")
+        }
+    }
+
+    /// What changed in the document's tree, for the report.
+    func describe(_ doc: DocumentID, from: ObjectID?, to: ObjectID, how: MovedDocument.How) throws(CoordError) -> MovedDocument {
+        var added = 0, changed = 0
+        var ids: [String] = []
+        do {
+            let before = try from.map { (c) throws(GitError) in try repo.treeOfCommit(c) }
+            let after = try repo.treeOfCommit(to)
+            for change in try repo.diffTrees(before, after) where change.path != DocumentMarker.path && change.new != nil {
+                if change.old == nil { added += 1 } else { changed += 1 }
+                let id = Shard.id(fromPath: change.path)
+                if ids.count < 20, !ids.contains(id) { ids.append(id) }
+            }
+        } catch {
+            throw CoordError.data("cannot read \(doc.refName): \(error.message)")
+        }
+        return MovedDocument(document: doc, from: from, to: to, how: how, added: added, changed: changed, ids: ids)
+    }
+}
