@@ -99,12 +99,16 @@ struct Reconciler {
 
     /// The deterministic merge commit, as ``CoordStore/mergeCommit(_:_:_:policy:oursIs:)`` makes it
     /// (sorted parents, fixed author, the later commit time, fixed message), except that a remote
-    /// stamp too far ahead of the clock is left out of the `Coord-Stamp` trailer: otherwise the
-    /// forged stamp would become this replica's clock and every later local write would carry it.
+    /// stamp too far ahead of the clock is clamped to the policy's limit in the `Coord-Stamp`
+    /// trailer: otherwise the forged stamp would become this replica's clock and every later local
+    /// write would carry it.
     func mergeCommit(_ doc: DocumentID, ours: CommitInfo?, theirs: CommitInfo, tree: ObjectID, trustTheirStamp: Bool) throws(CoordError) -> ObjectID {
         var stamps: [Stamp] = []
         if let ours, let s = Trailers.parse(ours.message)["Coord-Stamp"].flatMap(Stamp.init) { stamps.append(s) }
-        if trustTheirStamp, let s = Trailers.parse(theirs.message)["Coord-Stamp"].flatMap(Stamp.init) { stamps.append(s) }
+        if let s = Trailers.parse(theirs.message)["Coord-Stamp"].flatMap(Stamp.init) {
+            // Clamped to the latest time the policy accepts: still past every cell taken.
+            stamps.append(trustTheirStamp ? s : Stamp(milliseconds: policy.now + policy.maxClockSkewMilliseconds, counter: 0, session: s.session))
+        }
         var trailers: [(String, String)] = [("Coord-Op", "merge")]
         if let s = stamps.max() { trailers.append(("Coord-Stamp", s.description)) }
         let time = max(ours?.committer.time ?? 0, theirs.committer.time)
