@@ -154,3 +154,58 @@ public enum CLI {
 /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), hidden from Swift behind `_GNU_SOURCE`.
 @_silgen_name("posix_spawn_file_actions_addchdir_np")
 func testSpawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
+
+extension Shell {
+    /// A started program whose output goes to files, so many can run at once without pipes.
+    public struct Running {
+        public let pid: pid_t
+        let outPath: String
+        let errPath: String
+
+        /// Waits for the program to end and returns its status and output.
+        public func wait() -> Result {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            let out = Files.readString(outPath) ?? "", err = Files.readString(errPath) ?? ""
+            Files.remove(outPath); Files.remove(errPath)
+            return Result(status: code, stdout: out, stderr: err)
+        }
+    }
+
+    /// Starts a program without waiting for it (see ``Running/wait()``).
+    public static func start(_ argv: [String], in dir: String? = nil, environment: [String: String] = [:]) -> Running {
+        let tag = "/tmp/git-coord-shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let outPath = tag + ".out", errPath = tag + ".err"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if let dir { _ = testSpawnAddChdir(&actions, dir) }
+        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { argvC.forEach { free($0) } }
+        var envStrings: [String] = []
+        var i = 0
+        while let e = environ[i] { envStrings.append(String(cString: e)); i += 1 }
+        for (k, v) in environment { envStrings = envStrings.filter { !$0.hasPrefix(k + "=") } + ["\(k)=\(v)"] }
+        let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
+        defer { envC.forEach { free($0) } }
+        var pid: pid_t = 0
+        if posix_spawnp(&pid, argvC[0]!, &actions, nil, argvC, envC) != 0 { pid = -1 }
+        return Running(pid: pid, outPath: outPath, errPath: errPath)
+    }
+}
+
+extension CLI {
+    /// The built `coord-bench` binary (also a helper for tests that need many writer processes).
+    public static var benchBinary: String { Files.parent(of: binary) + "/coord-bench" }
+
+    /// Starts `git-coord ARGS` in `dir` as `session` without waiting.
+    public static func start(_ args: [String], in dir: String, session: String? = nil, environment: [String: String] = [:]) -> Shell.Running {
+        var env = environment
+        if let session { env["GIT_COORD_SESSION"] = session }
+        return Shell.start([binary] + args, in: dir, environment: env)
+    }
+}

@@ -1,8 +1,16 @@
 import GitCoord
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
 /// Sections: store, mail, board, sessions, sync (default: all). `--quick` uses smaller sizes.
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "write-records" {
+    // A writer process for tests and benchmarks: write-records REPO SESSION COUNT LABEL
+    try RecordWriter.run(Array(arguments.dropFirst()))
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let chosen = Set(arguments.filter { !$0.hasPrefix("--") })
 let sections: [(String, (Bench) throws -> Void)] = [

@@ -55,8 +55,8 @@ enum GitCoordMain {
         } catch {
             let code = GitCoordCommand.exitCode(for: error)
             if code == .validationFailure {
-                let text = GitCoordCommand.fullMessage(for: error)
-                FileOutput.standardError.write("git coord: " + text + "\n")
+                let text = GitCoordCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                FileOutput.standardError.write("git coord: \(text) (see git coord --help)\n")
                 exit(2)
             }
             GitCoordCommand.exit(withError: error)

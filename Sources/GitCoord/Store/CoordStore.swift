@@ -14,6 +14,9 @@ public final class CoordStore {
     public var now: () -> Int64 = Clock.nowMilliseconds
     /// How old a ref lock must be before it counts as left behind by a crashed writer.
     public var staleLockSeconds: Double = 10
+    /// How long a writer waits for a held ref lock before giving up. Longer than
+    /// `staleLockSeconds`, so a lock left by a crash just now is waited out and then recovered.
+    public var lockTimeoutSeconds: Double = 15
     /// The most times an operation is redone after losing a race.
     public var maxAttempts = 500
 
@@ -90,7 +93,9 @@ public final class CoordStore {
         }
         let started = Clock.monotonicNanoseconds()
         var backoff = 0.05
-        for attempt in 1...maxAttempts {
+        var attempt = 0
+        while attempt < maxAttempts {
+            attempt += 1
             let snap = try snapshot(doc)
             let stamp = Stamp.next(after: try snap.stamp(), session: who, now: now())
             var tx = Transaction(snapshot: snap, stamp: stamp)
@@ -115,8 +120,9 @@ public final class CoordStore {
                     Clock.sleep(milliseconds: Double.random(in: 0...backoff))
                 case .locked:
                     let waited = Double(Clock.monotonicNanoseconds() - started) / 1e9
+                    attempt -= 1  // waiting on a lock is not a lost race
                     if !LockRecovery.recover(ref: doc.refName, commonDir: repository.commonDir, staleAfter: staleLockSeconds),
-                       waited > staleLockSeconds + 5 {
+                       waited > lockTimeoutSeconds {
                         throw CoordError.data("\(doc.refName) is locked by another writer (\(Files.join(repository.commonDir, doc.refName)).lock) and has been for \(Int(waited)) s; if no git process is running, remove that file")
                     }
                     Clock.sleep(milliseconds: Double.random(in: 1...20))

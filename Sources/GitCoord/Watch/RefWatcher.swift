@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GitCoordStore
+
+/// Blocks until a condition on coordination refs holds, waking when a ref file changes.
+///
+/// Every worktree of a repository keeps `refs/coord/*` in the common git dir. On Linux the watcher
+/// holds one inotify instance on `refs/`, `refs/coord/` and every folder below it (adding a watch
+/// for each folder that appears later), and on the common dir itself for `packed-refs`. A ref
+/// update shows as the ref's name moved into place (after `NAME.lock`); creating a folder, deleting
+/// a ref, a `packed-refs` rewrite and a queue overflow all wake the waiter too. A wake-up only
+/// means "look again": the condition is always re-evaluated through libgit2, never trusted to the
+/// event. Because watchers miss events in real deployments (network file systems, a folder made
+/// between its creation and its watch), the condition is also re-checked on a slow timer
+/// (`safetyIntervalMs`). Elsewhere than Linux the timer is all there is (every 250 ms at most).
+///
+/// Create the watcher before the first look at the condition: then no change can fall between
+/// the look and the watch.
+///
+/// ```swift
+/// let watcher = RefWatcher(repository: repo, refs: ["refs/coord/mail/worker-1"])
+/// let arrived = try watcher.wait(timeoutMs: 30_000) { try !coord.unreadIDs().isEmpty }
+/// ```
+///
+/// One watcher uses one inotify instance (the kernel allows 128 per user by default), released
+/// when the watcher is. Not safe to share between threads.
+public final class RefWatcher {
+    /// The common git dir, with a trailing slash.
+    public let commonDir: String
+    /// Full ref names a wake-up is for; empty: any ref under `refs/coord/`.
+    public let refs: Set<String>
+    /// How often the condition is re-checked without any event, in milliseconds.
+    public var safetyIntervalMs: Int64
+    /// How many times the condition was evaluated (for tests and benchmarks).
+    public private(set) var evaluations = 0
+
+    #if os(Linux)
+    private var fd: Int32 = -1
+    /// Watch descriptor → folder path relative to the common dir ("" for the common dir).
+    private var folders: [Int32: String] = [:]
+    #endif
+
+    /// Watches the coordination refs of `repository`: all of them, or only the refs named in `refs`
+    /// (full names such as `refs/coord/mail/worker-1`).
+    public init(repository: Repository, refs: [String] = [], safetyIntervalMs: Int64 = 2_000) {
+        let dir = repository.commonDir
+        commonDir = dir.hasSuffix("/") ? dir : dir + "/"
+        self.refs = Set(refs)
+        self.safetyIntervalMs = safetyIntervalMs
+        #if os(Linux)
+        fd = inotify_init1(Int32(O_NONBLOCK | O_CLOEXEC))
+        if fd >= 0 { rescan() }
+        #endif
+    }
+
+    deinit {
+        #if os(Linux)
+        if fd >= 0 { close(fd) }
+        #endif
+    }
+
+    /// Whether change events are delivered (false: only the safety timer wakes the waiter, e.g.
+    /// when inotify instances ran out or on a platform without inotify).
+    public var isEventDriven: Bool {
+        #if os(Linux)
+        return fd >= 0
+        #else
+        return false
+        #endif
+    }
+
+    /// Waits until `condition` returns true or `timeoutMs` passes (nil: no time limit).
+    ///
+    /// Evaluates `condition` at once, then again after every wake-up and every safety interval.
+    /// Returns true when the condition held, false on time-out. An error thrown by `condition` ends
+    /// the wait and is rethrown.
+    public func wait<Failure: Error>(timeoutMs: Int64?, until condition: () throws(Failure) -> Bool) throws(Failure) -> Bool {
+        let start = Clock.monotonicNanoseconds()
+        func remainingMs() -> Int64? {
+            guard let timeoutMs else { return nil }
+            return timeoutMs - Int64((Clock.monotonicNanoseconds() - start) / 1_000_000)
+        }
+        while true {
+            evaluations += 1
+            if try condition() { return true }
+            let left = remainingMs()
+            if let left, left <= 0 { return false }
+            var slice = safetyIntervalMs
+            if !isEventDriven { slice = min(slice, 250) }
+            if let left { slice = min(slice, left) }
+            waitForEvent(milliseconds: max(0, slice))
+        }
+    }
+
+    /// Blocks until a relevant event or `milliseconds` pass.
+    private func waitForEvent(milliseconds: Int64) {
+        #if os(Linux)
+        guard fd >= 0 else { Clock.sleep(milliseconds: Double(milliseconds)); return }
+        let deadline = Clock.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+        while true {
+            let now = Clock.monotonicNanoseconds()
+            if now >= deadline { return }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ms = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+            let rc = poll(&p, 1, ms)
+            if rc < 0 && errno != EINTR { Clock.sleep(milliseconds: Double(ms)); return }
+            if rc > 0 && drain() { return }
+        }
+        #else
+        Clock.sleep(milliseconds: Double(milliseconds))
+        #endif
+    }
+
+    #if os(Linux)
+    private static let folderMask = UInt32(IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_ONLYDIR)
+
+    /// Adds watches for the common dir, `refs/`, and every folder under `refs/coord/` not yet watched.
+    private func rescan() {
+        let known = Set(folders.values)
+        func watch(_ rel: String) {
+            guard !known.contains(rel) else { return }
+            let wd = inotify_add_watch(fd, commonDir + rel, RefWatcher.folderMask)
+            if wd >= 0 { folders[wd] = rel }
+        }
+        watch("")
+        watch("refs")
+        var stack = ["refs/coord"]
+        while let rel = stack.popLast() {
+            guard Files.isDirectory(commonDir + rel) else { continue }
+            watch(rel)
+            for name in Files.list(commonDir + rel) where Files.isDirectory(commonDir + rel + "/" + name) {
+                stack.append(rel + "/" + name)
+            }
+        }
+    }
+
+    /// Reads every pending event; true when one of them calls for a look at the condition.
+    private func drain() -> Bool {
+        var relevant = false
+        var needsRescan = false
+        var buf = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            var off = 0
+            let header = MemoryLayout<inotify_event>.size
+            while off + header <= n {
+                let (wd, mask, len) = buf.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
+                    (raw.loadUnaligned(fromByteOffset: off, as: Int32.self),
+                     raw.loadUnaligned(fromByteOffset: off + 4, as: UInt32.self),
+                     Int(raw.loadUnaligned(fromByteOffset: off + 12, as: UInt32.self)))
+                }
+                let nameBytes = buf[(off + header)..<min(n, off + header + len)].prefix { $0 != 0 }
+                let name = String(decoding: nameBytes, as: UTF8.self)
+                off += header + len
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true; needsRescan = true; continue }
+                if mask & UInt32(IN_IGNORED) != 0 { folders[wd] = nil; continue }
+                guard let folder = folders[wd] else { continue }
+                if mask & UInt32(IN_ISDIR) != 0 {
+                    if folder.isEmpty && name != "refs" { continue }
+                    needsRescan = true
+                    relevant = true
+                    continue
+                }
+                if name.hasSuffix(".lock") { continue }
+                if folder.isEmpty {
+                    if name == "packed-refs" { relevant = true }
+                    continue
+                }
+                let ref = folder + "/" + name
+                if refs.isEmpty ? ref.hasPrefix("refs/coord/") : refs.contains(ref) { relevant = true }
+            }
+        }
+        if needsRescan { rescan() }
+        return relevant
+    }
+    #endif
+}

@@ -1,0 +1,199 @@
+import CoordTestSupport
+import GitCoord
+import GitCoordStore
+import PropertyBased
+import Testing
+
+/// A repository with joined sessions, each with its own `Coord`.
+struct MailFixture {
+    let repo: TempRepo
+    let coords: [String: Coord]
+
+    init(_ sessions: [(String, String?)] = [("alice", "coordinator"), ("bob", "worker"), ("carol", "worker")]) throws {
+        repo = try TempRepo()
+        var c: [String: Coord] = [:]
+        for (name, role) in sessions {
+            let coord = try repo.coord(name)
+            try coord.join(name, role: role)
+            c[name] = coord
+        }
+        coords = c
+    }
+
+    subscript(_ name: String) -> Coord { coords[name]! }
+
+    func tip(_ ref: String) throws -> ObjectID? { try coords.values.first!.repository.referenceTarget(ref) }
+
+    /// Every ref under refs/coord with its target, to check that nothing moved.
+    func refs() throws -> [String: ObjectID] {
+        var out: [String: ObjectID] = [:]
+        for r in try coords.values.first!.repository.references(matching: "refs/coord/*") { out[r.name] = r.target }
+        return out
+    }
+
+    func commitCount(_ ref: String) throws -> Int {
+        Int(try Shell.git(["-C", repo.path, "rev-list", "--count", ref]).trimmingCharacters()) ?? -1
+    }
+}
+
+@Suite struct MailTests {
+    @Test func sendPutsOneRecordInEachRecipientsMailboxAndANoteInTheSenders() throws {
+        let f = try MailFixture()
+        let m = try f["alice"].send(Outgoing(to: ["bob", "carol"], body: "hello", subject: "hi", urgent: true))
+        #expect(m.id.hasPrefix("m-") && m.id.count == 14)
+        for who in ["bob", "carol"] {
+            let items = try f[who].inbox()
+            #expect(items.map(\.message.id) == [m.id])
+            #expect(items[0].message.body == "hello" && items[0].message.subject == "hi" && items[0].message.urgent)
+            #expect(items[0].message.to == ["bob", "carol"] && !items[0].read)
+        }
+        #expect(try f["alice"].inbox().isEmpty)
+        let sent = try f["alice"].sent()
+        #expect(sent.map(\.sent.id) == [m.id])
+        #expect(sent[0].receipts.map(\.recipient) == ["bob", "carol"])
+    }
+
+    @Test func atAllReachesEveryJoinedSessionButTheSenderAndAtRoleOnlyThatRole() throws {
+        let f = try MailFixture()
+        let all = try f["alice"].send(Outgoing(to: ["@all"], body: "to all"))
+        #expect(all.to == ["bob", "carol"])
+        let workers = try f["bob"].send(Outgoing(to: ["@worker"], body: "to workers"))
+        #expect(workers.to == ["carol"])
+        let coordinators = try f["bob"].send(Outgoing(to: ["@coordinator", "carol"], body: "x"))
+        #expect(coordinators.to == ["alice", "carol"])
+        #expect(throws: CoordError.self) { try f["alice"].send(Outgoing(to: ["@reviewer"], body: "x")) }
+    }
+
+    @Test func listingDoesNotMarkReadButShowDoesAndAddsNoHistory() throws {
+        let f = try MailFixture()
+        let a = try f["alice"].send(Outgoing(to: ["bob"], body: "one"))
+        let b = try f["alice"].send(Outgoing(to: ["bob"], body: "two"))
+        #expect(try f["bob"].inbox(InboxQuery(unreadOnly: true)).map(\.message.id) == [a.id, b.id])
+        #expect(try f["bob"].inbox(InboxQuery(unreadOnly: true)).count == 2)
+        let mailCommits = try f.commitCount("refs/coord/mail/bob")
+        let shown = try f["bob"].show(String(a.id.prefix(6)))
+        #expect(shown.message.body == "one" && !shown.read)
+        #expect(try f["bob"].unreadIDs() == [b.id])
+        #expect(try f["bob"].inbox().map(\.read) == [true, false])
+        _ = try f["bob"].show(b.id)
+        #expect(try f["bob"].unreadIDs().isEmpty)
+        #expect(try f.commitCount("refs/coord/mail/bob") == mailCommits, "reading must not write the mailbox")
+        #expect(try f.commitCount("refs/coord/seen/bob") == 1, "read marks keep one parentless commit")
+    }
+
+    @Test func ackIsASyncedReceiptTheSenderSeesAndASecondAckKeepsTheFirst() throws {
+        let f = try MailFixture()
+        let m = try f["alice"].send(Outgoing(to: ["bob", "carol"], body: "please confirm", ackRequired: true))
+        #expect(try f["alice"].sent(unackedOnly: true).map(\.sent.id) == [m.id])
+        let (ack, new) = try f["bob"].ack(m.id, note: "done")
+        #expect(new && ack.by == "bob" && ack.note == "done")
+        let (again, newAgain) = try f["bob"].ack(String(m.id.prefix(8)), note: "changed my mind")
+        #expect(!newAgain && again.note == "done")
+        let receipts = try f["alice"].sent()[0].receipts
+        #expect(receipts.map(\.read) == [true, false])
+        #expect(receipts.map { $0.ack?.note } == ["done", nil])
+        #expect(try f["alice"].sent(unackedOnly: true).count == 1)
+        try f["carol"].ack(m.id)
+        #expect(try f["alice"].sent(unackedOnly: true).isEmpty)
+        #expect(try f["bob"].inbox()[0].acked)
+    }
+
+    @Test func replyJoinsTheThreadAndThreadShowsBothSides() throws {
+        let f = try MailFixture()
+        let q = try f["alice"].send(Outgoing(to: ["bob"], body: "question"))
+        let a = try f["bob"].send(Outgoing(to: ["alice"], body: "answer", replyTo: String(q.id.prefix(5))))
+        #expect(a.replyTo == q.id && a.thread == q.id)
+        let b = try f["alice"].send(Outgoing(to: ["bob"], body: "thanks", replyTo: a.id))
+        #expect(b.thread == q.id)
+        _ = try f["alice"].send(Outgoing(to: ["bob"], body: "unrelated"))
+        #expect(try f["alice"].thread(a.id).map(\.message.body) == ["question", "answer", "thanks"])
+        #expect(try f["bob"].thread(q.id).map(\.message.body) == ["question", "answer", "thanks"])
+    }
+
+    @Test func ambiguousAndUnknownIdsAreRefusedAsBadInput() throws {
+        let f = try MailFixture()
+        var ids: [String] = []
+        for i in 0..<40 { ids.append(try f["alice"].send(Outgoing(to: ["bob"], body: "n\(i)")).id) }
+        // 40 ids over 32 first characters: at least two share one.
+        let firsts = Dictionary(grouping: ids, by: { $0.prefix(3) })
+        let shared = try #require(firsts.first { $0.value.count > 1 }?.key)
+        let error = #expect(throws: CoordError.self) { try f["bob"].show(String(shared)) }
+        #expect(error?.exitCode == 2 && error?.message.contains("ambiguous") == true)
+        #expect((try? f["bob"].show("m-" + String(repeating: "z", count: 12))) == nil)
+        let bad = #expect(throws: CoordError.self) { try f["bob"].show("T-4k2m") }
+        #expect(bad?.exitCode == 2)
+        #expect(try f["bob"].unreadIDs().count == 40)
+    }
+
+    @Test func badInputIsRefusedWithExit2AndNothingWritten() throws {
+        let f = try MailFixture()
+        try f["alice"].repository.setConfig("coord.maxMessageBytes", "100")
+        let before = try f.refs()
+        let cases: [Outgoing] = [
+            Outgoing(to: ["bob"], body: ""),
+            Outgoing(to: ["bob"], body: "  \n"),
+            Outgoing(to: ["bob"], body: String(repeating: "x", count: 101)),
+            Outgoing(to: ["dave"], body: "x"),
+            Outgoing(to: ["bob", "Bad Name"], body: "x"),
+            Outgoing(to: [], body: "x"),
+            Outgoing(to: ["bob"], body: "x", replyTo: "m-zzzz"),
+            Outgoing(to: ["bob"], body: "x", replyTo: "nonsense"),
+            Outgoing(to: ["bob"], body: "x", subject: "two\nlines"),
+        ]
+        for c in cases {
+            let error = #expect(throws: CoordError.self) { try f["alice"].send(c) }
+            #expect(error?.exitCode == 2, "\(c)")
+        }
+        #expect(throws: CoordError.self) { try f["bob"].ack("m-zzzz") }
+        #expect(throws: CoordError.self) { try f["bob"].inbox(InboxQuery(from: "No!")) }
+        #expect(try f.refs() == before)
+        #expect(try f["alice"].send(Outgoing(to: ["bob"], body: String(repeating: "x", count: 100))).body.count == 100)
+        #expect(try f["alice"].send(Outgoing(to: ["dave"], body: "x", allowUnknown: true)).to == ["dave"])
+    }
+
+    @Test func aMalformedRecordFromAPeerIsSkippedNotACrash() throws {
+        let f = try MailFixture()
+        let good = try f["alice"].send(Outgoing(to: ["bob"], body: "fine"))
+        let forged = "m-" + String(repeating: "0", count: 12)
+        try f["alice"].store.update(Mail.mailbox("bob"), as: "alice") { (tx) throws(CoordError) in
+            tx.put(Mail.messagePath(forged), Array("{not json".utf8))
+            tx.putRecord(Mail.messagePath("m-" + String(repeating: "1", count: 12)), .object(["id": "m-999999999999", "from": "x", "body": "b", "sentAt": 1]))
+        }
+        #expect(try f["bob"].inbox().map(\.message.id) == [good.id])
+        #expect(try f["bob"].unreadIDs() == [good.id])
+    }
+
+    @Test func waitReturnsNilAfterTheTimeOutAndTheMessagesOnceOneArrives() throws {
+        let f = try MailFixture()
+        #expect(try f["bob"].waitForMail(timeoutMs: 100) == nil)
+        let m = try f["alice"].send(Outgoing(to: ["bob"], body: "now"))
+        #expect(try f["bob"].waitForMail(timeoutMs: 100)?.map(\.message.id) == [m.id])
+        #expect(try f["bob"].waitForMail(timeoutMs: 100, from: "carol") == nil)
+    }
+
+    /// The unread index is only an accelerator: after any mix of sends and reads, with or without
+    /// its cache, it answers what a full scan of both documents answers.
+    @Test func unreadIndexAgreesWithAFullScanAfterAnyOperations() async throws {
+        let f = try MailFixture([("alice", nil), ("bob", nil)])
+        let bob = f["bob"]
+        await propertyCheck(count: 12, input: Gen.int(in: 0...5).array(of: 1...6)) { steps in
+            for s in steps {
+                switch s {
+                case 0, 1, 2: _ = try? f["alice"].send(Outgoing(to: ["bob"], body: "m\(s)"))
+                case 3: if let first = try? bob.unreadIDs().first { _ = try? bob.show(first) }
+                case 4: try? bob.markRead((try? bob.unreadIDs().suffix(2)).map(Array.init) ?? [])
+                default: Files.removeTree(Files.join(bob.store.localFolder, "cache"))
+                }
+                let fast = (try? bob.unreadIDs()) ?? ["error"]
+                #expect(fast == (try? Self.scanUnread(bob)))
+            }
+        }
+    }
+
+    static func scanUnread(_ coord: Coord) throws -> [String] {
+        let box = try coord.store.snapshot(Mail.mailbox("bob"))
+        let seen = try coord.store.snapshot(Mail.seen("bob"))
+        let read = Set(try seen.blobs(under: "read").map { Shard.id(fromPath: $0.path) })
+        return try box.blobs(under: "msgs").map { Shard.id(fromPath: $0.path) }.filter { !read.contains($0) }.sorted()
+    }
+}
