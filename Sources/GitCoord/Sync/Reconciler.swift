@@ -141,19 +141,20 @@ struct Reconciler {
 
     /// What changed in the document's tree, for the report.
     func describe(_ doc: DocumentID, from: ObjectID?, to: ObjectID, how: MovedDocument.How) throws(CoordError) -> MovedDocument {
-        var added = 0, changed = 0
+        var added = 0, changed = 0, messages = 0
         var ids: [String] = []
         do {
             let before = try from.map { (c) throws(GitError) in try repo.treeOfCommit(c) }
             let after = try repo.treeOfCommit(to)
             for change in try repo.diffTrees(before, after) where change.path != DocumentMarker.path && change.new != nil {
                 if change.old == nil { added += 1 } else { changed += 1 }
+                if change.old == nil, doc.kind == .mail, change.path.hasPrefix("msgs/") { messages += 1 }
                 let id = Shard.id(fromPath: change.path)
                 if ids.count < 20, !ids.contains(id) { ids.append(id) }
             }
         } catch {
             throw CoordError.data("cannot read \(doc.refName): \(error.message)")
         }
-        return MovedDocument(document: doc, from: from, to: to, how: how, added: added, changed: changed, ids: ids)
+        return MovedDocument(document: doc, from: from, to: to, how: how, added: added, changed: changed, messages: messages, ids: ids)
     }
 }

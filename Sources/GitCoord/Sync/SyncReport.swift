@@ -49,6 +49,8 @@ public struct MovedDocument: Sendable, Equatable {
     public let added: Int
     /// Cells that existed and changed.
     public let changed: Int
+    /// New messages (mailboxes only: new records under `msgs/`).
+    public let messages: Int
     /// Ids of the new or changed cells (file names without extension), at most 20.
     public let ids: [String]
 }
@@ -112,14 +114,9 @@ extension SyncReport {
         let kind = m.document.kind
         var parts: [String] = []
         if m.how == .created { parts.append("new") }
-        if m.added > 0 {
-            let noun: String
-            switch kind {
-            case .mail: noun = m.added == 1 ? "new message" : "new messages"
-            default: noun = m.added == 1 ? "new cell" : "new cells"
-            }
-            parts.append("\(m.added) \(noun)")
-        }
+        if m.messages > 0 { parts.append("\(m.messages) new message\(m.messages == 1 ? "" : "s")") }
+        let otherNew = m.added - m.messages
+        if otherNew > 0 { parts.append("\(otherNew) new \(kind == .board ? "task cell" : "cell")\(otherNew == 1 ? "" : "s")") }
         if m.changed > 0 { parts.append("\(m.changed) changed") }
         if kind == .board, !m.ids.isEmpty { parts.append("(" + m.ids.joined(separator: ", ") + ")") }
         if parts.isEmpty { parts.append(m.how == .merged ? "merged history" : "history only") }
@@ -135,7 +132,10 @@ extension SyncReport {
         o["complete"] = .bool(complete)
         o["moved"] = .array(moved.map(\.json))
         var received: [String: JSONValue] = [:]
-        for m in moved { received[SyncReport.shortName(m.document)] = .int(Int64(m.added)) }
+        for m in moved where m.document.kind == .mail {
+            let name = SyncReport.shortName(m.document)
+            received[name] = .int((received[name]?.intValue ?? 0) + Int64(m.messages))
+        }
         o["received"] = .object(received)
         o["pushed"] = .array(pushed.map(\.json))
         o["rejectedCells"] = .array(rejectedCells.map { c -> JSONValue in
@@ -159,6 +159,7 @@ extension MovedDocument {
         o["how"] = .string(how.rawValue)
         o["added"] = .int(Int64(added))
         o["changed"] = .int(Int64(changed))
+        o["messages"] = .int(Int64(messages))
         o["ids"] = .array(ids.map(JSONValue.string))
         return .object(o)
     }
