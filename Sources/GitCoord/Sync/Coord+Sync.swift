@@ -46,15 +46,19 @@ extension Coord {
         var behind: [PushFailure] = []
         for round in 1...max(1, maxRounds) {
             report.rounds = round
+            var t0 = Clock.monotonicNanoseconds()
             do { try await transport.fetch() } catch { throw CoordError.refused(error.description + " (check `git remote -v` and that you can `git fetch \(remote)`)") }
+            report.fetchMs += Coord.msSince(&t0)
             let skipped = try mergeTracked(transport, policy: policy ?? PeerPolicy(now: store.now()), into: &report)
             let items = try pushItems(transport, skipping: skipped)
+            report.mergeMs += Coord.msSince(&t0)
             if items.isEmpty { behind = []; break }
             await beforePush?(round)
             let statuses: [PushStatus]
             do { statuses = try await transport.push(items.map(\.item)) } catch {
                 throw CoordError.refused(error.description + " (fetched and merged; nothing pushed)")
             }
+            report.pushMs += Coord.msSince(&t0)
             behind = []
             for status in statuses {
                 guard let sent = items.first(where: { $0.item.ref == status.ref }) else { continue }
@@ -74,6 +78,13 @@ extension Coord {
         }
         report.pushFailures.append(contentsOf: behind)
         return report
+    }
+
+    /// Milliseconds since `t0`, which moves to now.
+    static func msSince(_ t0: inout UInt64) -> Int64 {
+        let now = Clock.monotonicNanoseconds()
+        defer { t0 = now }
+        return Int64((now - t0) / 1_000_000)
     }
 
     /// Merges every document the remote has (as last fetched) into the local ones. Returns the

@@ -18,6 +18,10 @@ public struct SyncReport: Sendable, Equatable {
     public var pushFailures: [PushFailure] = []
     /// Messages sent to sessions that lost a claim in a merge.
     public var notices: [ClaimLossNotice] = []
+    /// Milliseconds spent fetching, merging and pushing, over all rounds.
+    public var fetchMs: Int64 = 0
+    public var mergeMs: Int64 = 0
+    public var pushMs: Int64 = 0
 
     public init(remote: String) { self.remote = remote }
 
@@ -130,6 +134,7 @@ extension SyncReport {
         o["remote"] = .string(remote)
         o["rounds"] = .int(Int64(rounds))
         o["complete"] = .bool(complete)
+        o["ms"] = .object(["fetch": .int(fetchMs), "merge": .int(mergeMs), "push": .int(pushMs)])
         o["moved"] = .array(moved.map(\.json))
         var received: [String: JSONValue] = [:]
         for m in moved where m.document.kind == .mail {
