@@ -102,4 +102,22 @@ import Testing
         #expect(try snap.commitInfo()?.parents == [])
         #expect(try f.remoteTip(beat.refName) == f.store(0).tip(beat))
     }
+
+    /// `init --remote` makes a plain `git fetch` bring coordination data, once, and never touches
+    /// what a plain `git push` does.
+    @Test func initRemoteAddsTheFetchRefspecOnceAndNoPushRefspec() async throws {
+        let f = try SyncFixture(clones: 2)
+        try f.send(from: 0, to: "s1")
+        _ = try await f.coords[0].sync()
+        let c = f.coords[1]
+        _ = try c.initialize(remote: "origin")
+        #expect(try c.initialize(remote: "origin") == "remote origin already fetches refs/coord/*")
+        #expect(c.repository.configValues("remote.origin.fetch").filter { $0 == Coord.fetchRefspec(remote: "origin") }.count == 1)
+        #expect(c.repository.configValues("remote.origin.push").isEmpty)
+        try Shell.git(["-C", f.clones[1], "fetch", "-q", "origin"])
+        #expect(try c.repository.referenceTarget("refs/coord-remotes/origin/mail/s1") != nil)
+        #expect(try c.store.tip(DocumentID(.mail, "s1")) == nil)
+        let report = try await c.sync()
+        #expect(report.moved.map(\.document) == [DocumentID(.mail, "s1")])
+    }
 }

@@ -50,8 +50,8 @@ extension Coord {
             do { try await transport.fetch() } catch { throw CoordError.refused(error.description + " (check `git remote -v` and that you can `git fetch \(remote)`)") }
             report.fetchMs += Coord.msSince(&t0)
             let skipped = try mergeTracked(transport, policy: policy ?? PeerPolicy(now: store.now()), into: &report)
-            let items = try pushItems(transport, skipping: skipped)
             report.mergeMs += Coord.msSince(&t0)
+            let items = try pushItems(transport, skipping: skipped)
             if items.isEmpty { behind = []; break }
             await beforePush?(round)
             let statuses: [PushStatus]

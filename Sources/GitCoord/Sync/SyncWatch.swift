@@ -4,7 +4,7 @@ import GitCoordStore
 public enum SyncWatchEvent: Sendable {
     /// A sync that moved, pushed or refused something (quiet syncs are not reported).
     case synced(SyncReport)
-    /// The remote could not be reached; said once until it comes back.
+    /// The remote could not be reached (or a sync failed); said once until a sync succeeds again.
     case unreachable(remote: String, detail: String, retryInMs: Int64)
     /// The remote answers again.
     case reachable(remote: String)
@@ -63,7 +63,8 @@ extension Coord {
                 mustSync = false
                 pushedState = try localRefs()
             } catch {
-                guard error.exitCode == 1 else { throw error } // only "cannot reach" is waited out
+                // Unreachable remote (exit 1) or a fault (a ref locked for long, an unreadable
+                // object): either way, say it once, wait, and try again.
                 if !down {
                     down = true
                     emit(.unreachable(remote: remote, detail: error.message, retryInMs: backoff))
