@@ -1,0 +1,83 @@
+/// What a claim did.
+public enum ClaimOutcome: Sendable, Equatable {
+    /// The task is now held by the caller.
+    case claimed(BoardTask)
+    /// The caller already held it: nothing was written.
+    case alreadyHeld(BoardTask)
+
+    public var task: BoardTask {
+        switch self {
+        case .claimed(let t), .alreadyHeld(let t): return t
+        }
+    }
+}
+
+extension Coord {
+    /// Claims a task for this session, atomically within the repository.
+    ///
+    /// The check and the write are one compare-and-swap on `refs/coord/board`: when several
+    /// processes claim one task at once, exactly one wins and every other is refused (exit 1) with
+    /// the holder's name. Claiming a task this session already holds succeeds and writes nothing.
+    /// Only the task's own cell is read, never the whole board.
+    @discardableResult
+    public func claim(_ text: String) throws(CoordError) -> ClaimOutcome {
+        let me = try requireSession()
+        let id = try resolveTask(text, in: try store.snapshot(.board))
+        var outcome: ClaimOutcome? = nil
+        try store.update(.board, as: me) { (tx) throws(CoordError) in
+            let path = TaskCell.path(id)
+            guard let old = try tx.snapshot.fields(path) else { throw TaskID.unknown(text) }
+            let task = TaskCell.task(id: id, fields: old)
+            if task.isDone {
+                throw CoordError.refused("\(id) \(task.quotedTitle) is done; `git coord board reopen \(id)` first to work on it again")
+            }
+            let current = TaskCell.claim(old)
+            if let holder = current.holder {
+                if holder == me { outcome = .alreadyHeld(task); return }
+                let since = current.stamp.map { " since " + TimeText.utc($0.milliseconds) } ?? ""
+                throw CoordError.refused("\(id) is claimed by \(holder)\(since)")
+            }
+            let field = Field.claim(epoch: current.epoch, stamp: tx.stamp, holder: me)
+            tx.setField(path, TaskCell.claimField, field)
+            var joined = old
+            joined[TaskCell.claimField] = field
+            outcome = .claimed(TaskCell.task(id: id, fields: joined))
+            tx.subject = "board: claim \(id) \(task.quotedTitle) by \(me)"
+            tx.operation = "board.claim"
+            tx.trailers.append(("Coord-Task", id))
+        }
+        guard let outcome else { throw CoordError.data("claim of \(id) ended without an outcome") }
+        return outcome
+    }
+
+    /// Releases a claim so the task is open again. Only the holder may release it, unless `force`
+    /// (for a holder that is gone). Releasing an unclaimed task writes nothing.
+    @discardableResult
+    public func release(_ text: String, force: Bool = false) throws(CoordError) -> BoardTask {
+        let me = try requireSession()
+        let id = try resolveTask(text, in: try store.snapshot(.board))
+        var result: BoardTask? = nil
+        try store.update(.board, as: me) { (tx) throws(CoordError) in
+            let path = TaskCell.path(id)
+            guard let old = try tx.snapshot.fields(path) else { throw TaskID.unknown(text) }
+            let task = TaskCell.task(id: id, fields: old)
+            result = task
+            let current = TaskCell.claim(old)
+            guard let holder = current.holder else { return }
+            if holder != me && !force {
+                throw CoordError.refused("\(id) is claimed by \(holder), not \(me); pass --force to release it anyway")
+            }
+            let field = Field.claim(epoch: current.epoch + 1, stamp: tx.stamp, holder: nil)
+            tx.setField(path, TaskCell.claimField, field)
+            var joined = old
+            joined[TaskCell.claimField] = field
+            result = TaskCell.task(id: id, fields: joined)
+            let by = holder == me ? "" : " (held by \(holder))"
+            tx.subject = "board: release \(id) \(task.quotedTitle) by \(me)\(by)"
+            tx.operation = "board.release"
+            tx.trailers.append(("Coord-Task", id))
+        }
+        guard let result else { throw CoordError.data("release of \(id) ended without a result") }
+        return result
+    }
+}

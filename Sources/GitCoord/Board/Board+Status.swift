@@ -1,0 +1,92 @@
+extension Coord {
+    /// Marks a task done (and releases its claim, whoever held it). With `note`, the note is kept
+    /// as a comment of kind `done`. Marking a done task done again writes nothing.
+    @discardableResult
+    public func markDone(_ text: String, note: String? = nil) throws(CoordError) -> BoardTask {
+        try setStatus(text, done: true, note: note)
+    }
+
+    /// Opens a done task again. Reopening an open task writes nothing.
+    @discardableResult
+    public func reopen(_ text: String) throws(CoordError) -> BoardTask {
+        try setStatus(text, done: false, note: nil)
+    }
+
+    private func setStatus(_ text: String, done: Bool, note: String?) throws(CoordError) -> BoardTask {
+        let me = try requireSession()
+        if let note, note.trimmingSpaces().isEmpty {
+            throw CoordError.usage("the note given with -m is empty: leave -m out, or say what was done")
+        }
+        let id = try resolveTask(text, in: try store.snapshot(.board))
+        var result: BoardTask? = nil
+        try store.update(.board, as: me) { (tx) throws(CoordError) in
+            let path = TaskCell.path(id)
+            guard let old = try tx.snapshot.fields(path) else { throw TaskID.unknown(text) }
+            let task = TaskCell.task(id: id, fields: old)
+            result = task
+            if task.isDone == done { return }
+            var edit = FieldMap()
+            edit["status"] = .register(stamp: tx.stamp, value: .string(done ? "done" : "open"))
+            let current = TaskCell.claim(old)
+            if done, current.holder != nil {
+                edit[TaskCell.claimField] = .claim(epoch: current.epoch + 1, stamp: tx.stamp, holder: nil)
+            }
+            tx.put(path, edit.bytes)
+            if let note {
+                let c = TaskComment(id: Coord.commentID(tx.stamp), author: me, at: tx.stamp.milliseconds, text: note, kind: "done")
+                tx.putRecord(TaskComment.folder(task: id) + "/\(c.id).rec", c.record)
+            }
+            result = TaskCell.task(id: id, fields: FieldMap.join(old, edit))
+            let verb = done ? "done" : "reopen"
+            tx.subject = "board: \(verb) \(id) \(task.quotedTitle) by \(me)"
+            tx.operation = "board.\(verb)"
+            tx.trailers.append(("Coord-Task", id))
+        }
+        guard let result else { throw CoordError.data("status change of \(id) ended without a result") }
+        return result
+    }
+
+    /// Adds a comment to a task and returns it.
+    @discardableResult
+    public func comment(_ text: String, _ body: String) throws(CoordError) -> TaskComment {
+        let me = try requireSession()
+        guard !body.trimmingSpaces().isEmpty else {
+            throw CoordError.usage("the comment is empty: pass the text with -m \"...\"")
+        }
+        let id = try resolveTask(text, in: try store.snapshot(.board))
+        var made: TaskComment? = nil
+        try store.update(.board, as: me) { (tx) throws(CoordError) in
+            guard let old = try tx.snapshot.fields(TaskCell.path(id)) else { throw TaskID.unknown(text) }
+            let task = TaskCell.task(id: id, fields: old)
+            let c = TaskComment(id: Coord.commentID(tx.stamp), author: me, at: tx.stamp.milliseconds, text: body, kind: "comment")
+            tx.putRecord(TaskComment.folder(task: id) + "/\(c.id).rec", c.record)
+            made = c
+            tx.subject = "board: comment \(id) \(task.quotedTitle) by \(me)"
+            tx.operation = "board.comment"
+            tx.trailers.append(("Coord-Task", id))
+        }
+        guard let made else { throw CoordError.data("comment on \(id) ended without a record") }
+        return made
+    }
+
+    /// Comment ids sort by time: the stamp's milliseconds and counter, then 4 random characters.
+    static func commentID(_ stamp: Stamp) -> String {
+        let ms = String(stamp.milliseconds)
+        let c = String(stamp.counter)
+        return String(repeating: "0", count: max(0, 13 - ms.count)) + ms
+            + "." + String(repeating: "0", count: max(0, 4 - c.count)) + c
+            + "-" + String(IDGenerator.make("", length: 4))
+    }
+
+    /// The comments of a task, oldest first.
+    public func comments(task id: String, in snap: Snapshot) throws(CoordError) -> [TaskComment] {
+        var out: [TaskComment] = []
+        for blob in try snap.blobs(under: TaskComment.folder(task: id)) where blob.path.hasSuffix(".rec") {
+            guard let new = blob.new, let bytes = try? snap.repository.readBlob(new),
+                  let v = try? JSONValue.parse(bytes),
+                  let c = TaskComment(id: Shard.id(fromPath: blob.path), record: v) else { continue }
+            out.append(c)
+        }
+        return out.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+    }
+}
