@@ -76,11 +76,3 @@ import Testing
         #expect(waited.stdout.contains("over the wire"))
     }
 }
-
-extension String {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while s.last == "\n" || s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
-}

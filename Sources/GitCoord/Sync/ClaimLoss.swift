@@ -27,9 +27,28 @@ extension Coord {
         return names
     }
 
-    /// Tells each local session that held a claim on the board at `before` and lost it at `after`.
-    func notifyLostClaims(before: ObjectID?, after: ObjectID) -> [ClaimLossNotice] {
-        guard before != nil else { return [] }
-        return []
+    /// The sender of lost-claim messages: no session made the decision, the merge did.
+    public static let syncSender = "git-coord"
+
+    /// Tells each local session that held a claim on the board at `before` and lost it at `after`
+    /// (one urgent message per lost claim). A failure to read or send is a warning in the report
+    /// rather than a failed sync: the board itself is already right.
+    func notifyLostClaims(before: ObjectID?, after: ObjectID, into report: inout SyncReport) {
+        guard let before else { return }
+        var notices: [ClaimLossNotice] = []
+        do {
+            let old = try store.snapshot(.board, at: before), new = try store.snapshot(.board, at: after)
+            let sender = Coord(store: CoordStore(repository: repository, session: Coord.syncSender))
+            for session in localSessions().sorted() {
+                for lost in try Coord.lostClaims(before: old, after: new, session: session) {
+                    _ = try sender.send(Outgoing(to: [session], body: lost.message + ". The merge with another clone gave the task to the earlier claim; pick other work or talk to the holder.",
+                                                 subject: "lost claim on \(lost.task)", urgent: true, allowUnknown: true))
+                    notices.append(ClaimLossNotice(session: session, task: lost.task, winner: lost.holder))
+                }
+            }
+        } catch {
+            report.warnings.append("could not tell sessions about lost claims: \(error.message)")
+        }
+        report.notices.append(contentsOf: notices)
     }
 }

@@ -111,7 +111,7 @@ extension Coord {
                 skipped.insert(local)
             case .moved(let moved):
                 report.moved.append(moved)
-                if doc == .board { report.notices.append(contentsOf: notifyLostClaims(before: before, after: moved.to)) }
+                if doc == .board { notifyLostClaims(before: before, after: moved.to, into: &report) }
             }
         }
         return skipped

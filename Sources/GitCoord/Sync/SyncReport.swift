@@ -18,6 +18,8 @@ public struct SyncReport: Sendable, Equatable {
     public var pushFailures: [PushFailure] = []
     /// Messages sent to sessions that lost a claim in a merge.
     public var notices: [ClaimLossNotice] = []
+    /// Problems that did not stop the sync.
+    public var warnings: [String] = []
     /// Milliseconds spent fetching, merging and pushing, over all rounds.
     public var fetchMs: Int64 = 0
     public var mergeMs: Int64 = 0
@@ -27,7 +29,7 @@ public struct SyncReport: Sendable, Equatable {
 
     /// Nothing moved, nothing pushed, nothing refused.
     public var isQuiet: Bool {
-        moved.isEmpty && pushed.isEmpty && rejectedCells.isEmpty && skipped.isEmpty && pushFailures.isEmpty && notices.isEmpty
+        moved.isEmpty && pushed.isEmpty && rejectedCells.isEmpty && skipped.isEmpty && pushFailures.isEmpty && notices.isEmpty && warnings.isEmpty
     }
 
     /// Whether everything local reached the remote.
@@ -85,6 +87,12 @@ public struct ClaimLossNotice: Sendable, Equatable {
     public let session: String
     public let task: String
     public let winner: String?
+
+    public init(session: String, task: String, winner: String?) {
+        self.session = session
+        self.task = task
+        self.winner = winner
+    }
 }
 
 // MARK: Printing
@@ -110,6 +118,7 @@ extension SyncReport {
         for r in rejectedCells { out.append("refused from \(remote): \(r.document) \(r.path): \(r.reason)") }
         for s in skipped { out.append("skipped \(s.ref) from \(remote): \(s.reason)") }
         for f in pushFailures { out.append("not pushed: \(f.ref): \(f.reason)") }
+        for w in warnings { out.append("warning: \(w)") }
         if out.isEmpty { out.append("\(remote): up to date") }
         return out
     }
@@ -148,6 +157,7 @@ extension SyncReport {
         })
         o["skipped"] = .array(skipped.map { s -> JSONValue in .object(["ref": .string(s.ref), "reason": .string(s.reason)]) })
         o["pushFailures"] = .array(pushFailures.map { f -> JSONValue in .object(["ref": .string(f.ref), "reason": .string(f.reason)]) })
+        o["warnings"] = .array(warnings.map(JSONValue.string))
         o["notified"] = .array(notices.map { n -> JSONValue in
             .object(["session": .string(n.session), "task": .string(n.task), "winner": n.winner.map(JSONValue.string) ?? .null])
         })
