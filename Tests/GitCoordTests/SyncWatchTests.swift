@@ -1,40 +1,56 @@
 import CoordTestSupport
 import GitCoord
 import GitCoordStore
+import Synchronization
 import Testing
 
 @Suite struct SyncWatchTests {
-    /// Runs `watchSync` in clone `path` for `ms` milliseconds and returns what it reported.
-    static func watch(_ path: String, ms: Int64, intervalMs: Int64 = 200) -> Task<[String], any Error> {
+    /// What a watcher running in another task reported, and a way to stop it.
+    final class Log: Sendable {
+        let events = Mutex<[String]>([])
+        let stop = Atomic<Bool>(false)
+        var snapshot: [String] { events.withLock { $0 } }
+        func add(_ e: String) { events.withLock { $0.append(e) } }
+    }
+
+    /// Runs `watchSync` in clone `path` until `log.stop` is set (at most 30 s).
+    static func watch(_ path: String, _ log: Log, intervalMs: Int64 = 200) -> Task<Void, any Error> {
         Task {
             let coord = Coord(store: try CoordStore.open(at: path, session: "watcher"))
-            var events: [String] = []
-            try await coord.watchSync(options: SyncWatchOptions(intervalMs: intervalMs, maxBackoffMs: 400, stopAfterMs: ms)) { event in
+            var options = SyncWatchOptions(intervalMs: intervalMs, maxBackoffMs: 400, stopAfterMs: 30_000)
+            options.shouldStop = { log.stop.load(ordering: .relaxed) }
+            try await coord.watchSync(options: options) { event in
                 switch event {
-                case .synced(let r): events.append("synced " + r.lines.joined(separator: "; "))
-                case .unreachable(let remote, _, _): events.append("unreachable \(remote)")
-                case .reachable(let remote): events.append("reachable \(remote)")
+                case .synced(let r): log.add("synced " + r.lines.joined(separator: "; "))
+                case .unreachable(let remote, let d, _): log.add("unreachable \(remote)"); log.add("detail " + d)
+                case .reachable(let remote): log.add("reachable \(remote)")
                 }
             }
-            return events
         }
+    }
+
+    /// Polls `condition` every 50 ms for up to 15 s.
+    static func eventually(_ condition: () throws -> Bool) async throws -> Bool {
+        for _ in 0..<300 {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     @Test func aLocalWriteIsPushedWithoutWaitingForTheInterval() async throws {
         let f = try SyncFixture(clones: 1)
-        let task = Self.watch(f.clones[0], ms: 2_500, intervalMs: 60_000)
-        try await Task.sleep(for: .milliseconds(700))
+        try f.send(from: 0, to: "s0")
+        let log = Log()
+        let task = Self.watch(f.clones[0], log, intervalMs: 600_000)
+        #expect(try await Self.eventually { log.snapshot.contains { $0.contains("pushed to origin: mail/s0") } })
         let doc = DocumentID(.mail, "s1")
         try f.send(from: 0, to: "s1")
         let written = try #require(try f.store(0).tip(doc))
-        var arrived = false
-        for _ in 0..<30 where !arrived {
-            try await Task.sleep(for: .milliseconds(50))
-            arrived = try f.remoteTip(doc.refName) == written
-        }
-        #expect(arrived, "the write did not reach the remote within 1.5 s")
-        let events = try await task.value
-        #expect(events.contains { $0.contains("pushed to origin: mail/s1") })
+        #expect(try await Self.eventually { try f.remoteTip(doc.refName) == written }, "the write did not reach the remote")
+        log.stop.store(true, ordering: .relaxed)
+        try await task.value
+        #expect(log.snapshot.contains { $0.contains("pushed to origin: mail/s1") })
     }
 
     /// An unreachable remote is reported once, however many attempts fail, and the watcher
@@ -44,10 +60,15 @@ import Testing
         let moved = f.repo.root + "/moved.git"
         try Shell.git(["-C", f.clones[0], "remote", "set-url", "origin", moved])
         try f.send(from: 0, to: "s1")
-        let task = Self.watch(f.clones[0], ms: 3_500)
-        try await Task.sleep(for: .milliseconds(1_500))
+        let log = Log()
+        let task = Self.watch(f.clones[0], log)
+        #expect(try await Self.eventually { log.snapshot.contains("unreachable origin") })
+        try await Task.sleep(for: .milliseconds(1_500)) // several failed attempts
         try Shell.git(["clone", "-q", "--bare", f.bare, moved])
-        let events = try await task.value
+        #expect(try await Self.eventually { log.snapshot.contains { $0.contains("pushed to origin: mail/s1") } }, "\(log.snapshot)")
+        log.stop.store(true, ordering: .relaxed)
+        try await task.value
+        let events = log.snapshot
         #expect(events.filter { $0.hasPrefix("unreachable") }.count == 1, "\(events)")
         #expect(events.contains("reachable origin"), "\(events)")
         #expect(try Repository.open(at: moved).referenceTarget("refs/coord/mail/s1") == f.store(0).tip(DocumentID(.mail, "s1")))

@@ -37,7 +37,7 @@ struct Reconciler {
                 return .unchanged
             }
             if case .skip(let reason) = plan { return .skipped(reason) }
-            guard case .move(let target, let how) = plan else { return .unchanged }
+            guard case .move(let target, let how, let applied) = plan else { return .unchanged }
             do {
                 try repo.compareAndSwapReference(doc.refName, to: target, expected: local, message: "coord sync: \(how.rawValue)")
             } catch {
@@ -53,13 +53,14 @@ struct Reconciler {
                 }
             }
             rejected.append(contentsOf: refused)
-            return .moved(try describe(doc, from: local, to: target, how: how))
+            return .moved(describe(doc, from: local, to: target, how: how, applied: applied))
         }
         throw CoordError.data("gave up merging \(doc.refName): local writers kept moving it")
     }
 
     enum Plan {
-        case move(ObjectID, MovedDocument.How)
+        /// Move to a commit; `applied` are the cells that differ from the local tree.
+        case move(ObjectID, MovedDocument.How, [AppliedCell])
         case skip(String)
     }
 
@@ -80,21 +81,20 @@ struct Reconciler {
         do { ours = try local.map { (c) throws(GitError) in try repo.commit(c) } } catch {
             throw CoordError.data("cannot read \(doc.refName): \(error.message)")
         }
-        let (joined, refused) = try store.joinTrees(ours: ours?.tree, theirs: theirs.tree, document: doc.refName, policy: policy)
-        rejected.append(contentsOf: refused)
+        let (joined, applied) = try join(doc, ours: ours?.tree, theirs: theirs.tree, rejected: &rejected)
         if joined == theirs.tree && stampTrusted {
-            if local == nil { return .move(remote, .created) }
-            if !history { return .move(remote, .fastForward) }
-            if let local, try descends(remote, from: local) { return .move(remote, .fastForward) }
+            if local == nil { return .move(remote, .created, applied) }
+            if !history { return .move(remote, .fastForward, applied) }
+            if let local, try descends(remote, from: local) { return .move(remote, .fastForward, applied) }
         }
         if !history, let ours, joined == ours.tree {
             // Local already holds everything; between equal trees the larger id wins everywhere.
-            if joined == theirs.tree && stampTrusted && remote > ours.id { return .move(remote, .fastForward) }
+            if joined == theirs.tree && stampTrusted && remote > ours.id { return .move(remote, .fastForward, applied) }
             return nil
         }
         let merge = try mergeCommit(doc, ours: ours, theirs: theirs, tree: joined, trustTheirStamp: stampTrusted)
         if merge == local { return nil }
-        return .move(merge, local == nil ? .created : .merged)
+        return .move(merge, local == nil ? .created : .merged, applied)
     }
 
     /// The deterministic merge commit, as ``CoordStore/mergeCommit(_:_:_:policy:oursIs:)`` makes it
@@ -139,22 +139,54 @@ struct Reconciler {
         }
     }
 
+    /// The pathwise join of the local tree with the remote's, the remote's cells checked by the
+    /// policy first: the same join as ``CoordStore/joinTrees(ours:theirs:document:policy:)``, done
+    /// here so that its one tree diff also gives the report its counts (a second diff of a large
+    /// mailbox costs as much as the first). Returns the tree and the cells that differ from `ours`.
+    func join(_ doc: DocumentID, ours: ObjectID?, theirs: ObjectID, rejected: inout [RejectedCell]) throws(CoordError) -> (ObjectID, [AppliedCell]) {
+        do {
+            var updates: [TreeUpdate] = []
+            var applied: [AppliedCell] = []
+            for change in try repo.diffTrees(ours, theirs) {
+                guard let newID = change.new else { continue } // only ours has it: keep
+                if let problem = policy.check(path: change.path, id: newID, repository: repo) {
+                    rejected.append(RejectedCell(document: doc.refName, path: change.path, reason: problem))
+                    continue
+                }
+                guard let oldID = change.old else {
+                    updates.append(.blob(change.path, newID))
+                    applied.append(AppliedCell(path: change.path, isNew: true))
+                    continue
+                }
+                let joinedID = try repo.writeBlob(CellJoin.join(path: change.path, try repo.readBlob(oldID), try repo.readBlob(newID)))
+                if joinedID != oldID {
+                    updates.append(.blob(change.path, joinedID))
+                    applied.append(AppliedCell(path: change.path, isNew: false))
+                }
+            }
+            if updates.isEmpty, let ours { return (ours, []) }
+            return (try repo.updateTree(base: ours, updates), applied)
+        } catch {
+            throw CoordError.data("cannot merge \(doc.refName): \(error.message)")
+        }
+    }
+
     /// What changed in the document's tree, for the report.
-    func describe(_ doc: DocumentID, from: ObjectID?, to: ObjectID, how: MovedDocument.How) throws(CoordError) -> MovedDocument {
+    func describe(_ doc: DocumentID, from: ObjectID?, to: ObjectID, how: MovedDocument.How, applied: [AppliedCell]) -> MovedDocument {
         var added = 0, changed = 0, messages = 0
         var ids: [String] = []
-        do {
-            let before = try from.map { (c) throws(GitError) in try repo.treeOfCommit(c) }
-            let after = try repo.treeOfCommit(to)
-            for change in try repo.diffTrees(before, after) where change.path != DocumentMarker.path && change.new != nil {
-                if change.old == nil { added += 1 } else { changed += 1 }
-                if change.old == nil, doc.kind == .mail, change.path.hasPrefix("msgs/") { messages += 1 }
-                let id = Shard.id(fromPath: change.path)
-                if ids.count < 20, !ids.contains(id) { ids.append(id) }
-            }
-        } catch {
-            throw CoordError.data("cannot read \(doc.refName): \(error.message)")
+        for change in applied where change.path != DocumentMarker.path {
+            if change.isNew { added += 1 } else { changed += 1 }
+            if change.isNew, doc.kind == .mail, change.path.hasPrefix("msgs/") { messages += 1 }
+            let id = Shard.id(fromPath: change.path)
+            if ids.count < 20, !ids.contains(id) { ids.append(id) }
         }
         return MovedDocument(document: doc, from: from, to: to, how: how, added: added, changed: changed, messages: messages, ids: ids)
     }
+}
+
+/// A cell a sync added or changed locally.
+struct AppliedCell: Equatable {
+    let path: String
+    let isNew: Bool
 }

@@ -18,6 +18,8 @@ public struct SyncWatchOptions: Sendable {
     public var maxBackoffMs: Int64 = 60_000
     /// Stop after this many milliseconds (nil: run until killed). Tests and benchmarks use it.
     public var stopAfterMs: Int64? = nil
+    /// Asked between attempts; returning true ends the loop (for programs embedding the watcher).
+    public var shouldStop: (@Sendable () -> Bool)? = nil
 
     public init(intervalMs: Int64 = 5_000, maxBackoffMs: Int64 = 60_000, stopAfterMs: Int64? = nil) {
         self.intervalMs = intervalMs
@@ -44,24 +46,29 @@ extension Coord {
         var nextCheck: Int64 = 0
         var pushedState = try localRefs()
         var mustSync = true
-        while options.stopAfterMs.map({ elapsedMs() < $0 }) ?? true {
+        while options.stopAfterMs.map({ elapsedMs() < $0 }) ?? true, !(options.shouldStop?() ?? false) {
             do {
+                var attempted = false
                 if !mustSync, elapsedMs() >= nextCheck {
+                    attempted = true
                     mustSync = try await remoteMoved(transport)
                     nextCheck = elapsedMs() + options.intervalMs
                 }
                 if mustSync {
+                    attempted = true
                     let report = try await sync(remote: remote, maxRounds: 5, policy: nil, beforePush: nil)
                     if !report.isQuiet { emit(.synced(report)) }
                     nextCheck = elapsedMs() + options.intervalMs
+                    pushedState = try localRefs()
                 }
-                if down {
-                    down = false
-                    emit(.reachable(remote: remote))
+                if attempted {
+                    if down {
+                        down = false
+                        emit(.reachable(remote: remote))
+                    }
+                    backoff = options.intervalMs
                 }
-                backoff = options.intervalMs
                 mustSync = false
-                pushedState = try localRefs()
             } catch {
                 // Unreachable remote (exit 1) or a fault (a ref locked for long, an unreadable
                 // object): either way, say it once, wait, and try again.
@@ -75,6 +82,7 @@ extension Coord {
             }
             var budget = max(0, nextCheck - elapsedMs())
             if let stop = options.stopAfterMs { budget = min(budget, max(0, stop - elapsedMs())) }
+            if options.shouldStop != nil { budget = min(budget, 200) }
             let changed = try wake.wait(timeoutMs: budget, since: pushedState)
             // While the remote is down, local changes wait for the next attempt.
             if changed && !down { mustSync = true }
