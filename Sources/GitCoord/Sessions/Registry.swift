@@ -12,6 +12,20 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var joinedAt: Int64?
     public var left: Bool
     public var leftAt: Int64?
+
+    public init(name: String, role: String? = nil, host: String? = nil, worktree: String? = nil, pid: Int32? = nil,
+                instance: String? = nil, agentSession: String? = nil, joinedAt: Int64? = nil, left: Bool = false, leftAt: Int64? = nil) {
+        self.name = name
+        self.role = role
+        self.host = host
+        self.worktree = worktree
+        self.pid = pid
+        self.instance = instance
+        self.agentSession = agentSession
+        self.joinedAt = joinedAt
+        self.left = left
+        self.leftAt = leftAt
+    }
 }
 
 extension Coord {
@@ -43,7 +57,25 @@ extension Coord {
             tx.operation = "sessions.join"
         }
         Identity.record(name, repository: repository)
+        // A join starts a new incarnation: a fresh beat, with this pid (or none) and no end.
+        try beat(name, pid: pid, clearPid: pid == nil, ended: false)
         guard let record = try sessionRecord(name) else { throw CoordError.data("joined \(name) but cannot read it back") }
+        return record
+    }
+
+    /// Marks `name` as gone for good: `sessions` hides it and `alive` answers `left`.
+    @discardableResult
+    public func leave(_ name: String) throws(CoordError) -> SessionRecord {
+        try SessionName.validate(name)
+        guard try sessionRecord(name) != nil else {
+            throw CoordError.usage("no session named '\(name)' has joined: see `git coord sessions --all`")
+        }
+        try store.update(DocumentID(.sessions, name), as: name) { (tx) throws(CoordError) in
+            tx.set(Coord.sessionCell, ["left": true, "leftAt": .int(tx.stamp.milliseconds)])
+            tx.subject = "sessions: leave \(name)"
+            tx.operation = "sessions.leave"
+        }
+        guard let record = try sessionRecord(name) else { throw CoordError.data("left \(name) but cannot read it back") }
         return record
     }
 
