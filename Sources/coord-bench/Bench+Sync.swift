@@ -9,6 +9,10 @@ import GitCoordStore
 /// latency of a message between two clones running `sync --watch`.
 enum SyncBench {
     static func run(_ bench: Bench) throws {
+        if ProcessEnvironment.get("SYNC_BENCH_WATCH_ONLY") != nil {
+            bench.section("sync: `sync --watch --interval 1s` in two clones; `send` in A until `inbox --wait` returns in B")
+            return try watchLatency(bench, rounds: bench.quick ? 5 : 15)
+        }
         bench.section("sync: two clones each send 1,000 messages offline, then sync (git-coord sync --json, merge in the second clone)")
         let offline = bench.quick ? 300 : 1000
         var merges: [Int: Int64] = [:]
@@ -129,7 +133,10 @@ enum SyncBench {
             let sent = CLI.run(["send", "bob", "--allow-unknown", "-m", "ping \(i)"], in: a)
             guard sent.status == 0 else { throw CoordError.data("send failed: \(sent.stderr)") }
             let got = CLI.run(["inbox", "--wait", "--timeout", "30s"], in: b)
-            guard got.status == 0 else { throw CoordError.data("inbox --wait failed: \(got.stderr)") }
+            guard got.status == 0 else {
+                let logs = ["a", "b"].map { "watch-\($0).log: " + (Files.readString(repo.root + "/watch-\($0).log") ?? "") }.joined(separator: "\n")
+                throw CoordError.data("inbox --wait in round \(i) exited \(got.status): \(got.stderr)\n\(logs)")
+            }
             samples.append(Double(Clock.monotonicNanoseconds() - t0) / 1e6)
             Clock.sleep(milliseconds: Double.random(in: 100...700))
         }

@@ -53,6 +53,23 @@ import Testing
         #expect(log.snapshot.contains { $0.contains("pushed to origin: mail/s1") })
     }
 
+    /// Writes made while a sync is running (after it planned its push) are pushed by the next
+    /// round, not taken for pushed.
+    @Test func aBurstOfLocalWritesDuringSyncsAllReachTheRemote() async throws {
+        let f = try SyncFixture(clones: 1)
+        let log = Log()
+        let task = Self.watch(f.clones[0], log, intervalMs: 600_000)
+        let doc = DocumentID(.mail, "s2")
+        for i in 0..<40 {
+            try f.send(from: 0, to: "s2", body: "burst \(i)")
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...40)))
+        }
+        let last = try #require(try f.store(0).tip(doc))
+        #expect(try await Self.eventually { try f.remoteTip(doc.refName) == last }, "the last write never reached the remote")
+        log.stop.store(true, ordering: .relaxed)
+        try await task.value
+    }
+
     /// An unreachable remote is reported once, however many attempts fail, and the watcher
     /// resumes by itself when the remote comes back.
     @Test func anUnreachableRemoteIsReportedOnceAndSyncResumesWhenItReturns() async throws {

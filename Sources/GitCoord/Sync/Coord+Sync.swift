@@ -104,7 +104,14 @@ extension Coord {
                 continue
             }
             let before = try store.tip(doc)
-            switch try reconciler.reconcile(doc, remote: target, rejected: &report.rejectedCells) {
+            let outcome: Reconciler.Outcome
+            do { outcome = try reconciler.reconcile(doc, remote: target, rejected: &report.rejectedCells) } catch {
+                // One document that cannot be merged never stops the others.
+                report.skipped.append(SkippedDocument(ref: local, reason: error.message))
+                skipped.insert(local)
+                continue
+            }
+            switch outcome {
             case .unchanged: break
             case .skipped(let reason):
                 report.skipped.append(SkippedDocument(ref: local, reason: reason))

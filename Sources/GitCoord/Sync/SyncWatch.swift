@@ -56,10 +56,14 @@ extension Coord {
                 }
                 if mustSync {
                     attempted = true
+                    // The state the sync starts from, plus what the sync itself moved: a local
+                    // write made while the sync ran differs from it and wakes the next round.
+                    var state = try localRefs()
                     let report = try await sync(remote: remote, maxRounds: 5, policy: nil, beforePush: nil)
+                    for m in report.moved { state[m.document.refName] = m.to }
+                    pushedState = state
                     if !report.isQuiet { emit(.synced(report)) }
                     nextCheck = elapsedMs() + options.intervalMs
-                    pushedState = try localRefs()
                 }
                 if attempted {
                     if down {
