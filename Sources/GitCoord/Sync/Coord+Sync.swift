@@ -71,7 +71,9 @@ extension Coord {
                 case .behind:
                     behind.append(PushFailure(ref: status.ref, reason: "still behind \(remote) after \(round) rounds: \(status.summary)"))
                 case .refused:
-                    report.pushFailures.append(PushFailure(ref: status.ref, reason: status.summary))
+                    if !report.pushFailures.contains(where: { $0.ref == status.ref }) {
+                        report.pushFailures.append(PushFailure(ref: status.ref, reason: status.summary))
+                    }
                 }
             }
             if behind.isEmpty { break }
