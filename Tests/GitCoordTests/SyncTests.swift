@@ -120,4 +120,29 @@ import Testing
         let report = try await c.sync()
         #expect(report.moved.map(\.document) == [DocumentID(.mail, "s1")])
     }
+
+    /// Two clones holding different parentless commits with the same tree settle on one of them
+    /// (the larger id) instead of pushing theirs over each other forever.
+    @Test func historyLessDocumentsWithEqualTreesSettleOnOneCommit() async throws {
+        let f = try SyncFixture(clones: 2)
+        let beat = DocumentID(.beat, "s0")
+        try f.store(0).update(beat, as: "s0") { (tx) throws(CoordError) in tx.set("beat.lww", ["n": 1]) }
+        _ = try await f.coords[0].sync()
+        _ = try await f.coords[1].sync()
+        let repo1 = f.store(1).repository
+        let tip = try #require(try repo1.referenceTarget(beat.refName))
+        let info = try repo1.commit(tip)
+        let twin = try repo1.createCommit(tree: info.tree, parents: [], message: info.message + "twin\n", author: info.author)
+        try repo1.forceReference(beat.refName, to: twin, message: "test: same tree, other commit")
+        for _ in 0..<2 {
+            _ = try await f.coords[1].sync()
+            _ = try await f.coords[0].sync()
+        }
+        let settled = max(tip, twin)
+        #expect(try f.store(0).tip(beat) == settled)
+        #expect(try f.store(1).tip(beat) == settled)
+        #expect(try f.remoteTip(beat.refName) == settled)
+        let quiet = try await f.coords[0].sync()
+        #expect(quiet.isQuiet, "\(quiet.lines)")
+    }
 }

@@ -84,14 +84,15 @@ struct Reconciler {
         let (joined, applied) = try join(doc, ours: ours?.tree, theirs: theirs.tree, rejected: &rejected)
         if joined == theirs.tree && stampTrusted {
             if local == nil { return .move(remote, .created, applied) }
-            if !history { return .move(remote, .fastForward, applied) }
+            if !history, let ours {
+                // Equal trees: the larger id wins, so two clones holding different commits agree.
+                if joined != ours.tree || remote > ours.id { return .move(remote, .fastForward, applied) }
+                return nil
+            }
             if let local, try descends(remote, from: local) { return .move(remote, .fastForward, applied) }
         }
-        if !history, let ours, joined == ours.tree {
-            // Local already holds everything; between equal trees the larger id wins everywhere.
-            if joined == theirs.tree && stampTrusted && remote > ours.id { return .move(remote, .fastForward, applied) }
-            return nil
-        }
+        // History-less and local already holds everything: keep it (the push replaces the remote's).
+        if !history, let ours, joined == ours.tree { return nil }
         let merge = try mergeCommit(doc, ours: ours, theirs: theirs, tree: joined, trustTheirStamp: stampTrusted)
         if merge == local { return nil }
         return .move(merge, local == nil ? .created : .merged, applied)
