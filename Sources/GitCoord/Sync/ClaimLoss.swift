@@ -1,0 +1,54 @@
+import GitCoordStore
+
+extension Coord {
+    /// The sessions that live in this clone: those `join` recorded in any of its worktrees, and
+    /// the session this `Coord` acts as.
+    ///
+    /// This decides who tells a session it lost a claim in a merge. The merge is deterministic and
+    /// happens on every replica, so if every replica told the loser, it would hear it once per
+    /// clone. Only the clone where the loser lives sends the message: there the claim was made, so
+    /// its board held the claim before the sync moved it, and the sync that moves it (whether by
+    /// its own merge or by fast-forwarding to a merge made elsewhere) sees the loss exactly once:
+    /// the compare-and-swap lets only one sync process move the board from a given tip.
+    public func localSessions() -> Set<String> {
+        var names = Set<String>()
+        let common = repository.commonDir
+        var files = [Files.join(common, "coord", "session")]
+        for wt in Files.list(Files.join(common, "worktrees")) {
+            files.append(Files.join(common, "worktrees", wt, "coord", "session"))
+        }
+        for file in files {
+            if let line = Files.readString(file)?.split(separator: "\n").first.map({ String($0).trimmingSpaces() }),
+               SessionName.isValid(line) {
+                names.insert(line)
+            }
+        }
+        if let session { names.insert(session) }
+        return names
+    }
+
+    /// The sender of lost-claim messages: no session made the decision, the merge did.
+    public static let syncSender = "git-coord"
+
+    /// Tells each local session that held a claim on the board at `before` and lost it at `after`
+    /// (one urgent message per lost claim). A failure to read or send is a warning in the report
+    /// rather than a failed sync: the board itself is already right.
+    func notifyLostClaims(before: ObjectID?, after: ObjectID, into report: inout SyncReport) {
+        guard let before else { return }
+        var notices: [ClaimLossNotice] = []
+        do {
+            let old = try store.snapshot(.board, at: before), new = try store.snapshot(.board, at: after)
+            let sender = Coord(store: CoordStore(repository: repository, session: Coord.syncSender))
+            for session in localSessions().sorted() {
+                for lost in try Coord.lostClaims(before: old, after: new, session: session) {
+                    _ = try sender.send(Outgoing(to: [session], body: lost.message + ". The merge with another clone gave the task to the earlier claim; pick other work or talk to the holder.",
+                                                 subject: "lost claim on \(lost.task)", urgent: true, allowUnknown: true))
+                    notices.append(ClaimLossNotice(session: session, task: lost.task, winner: lost.holder))
+                }
+            }
+        } catch {
+            report.warnings.append("could not tell sessions about lost claims: \(error.message)")
+        }
+        report.notices.append(contentsOf: notices)
+    }
+}

@@ -1,0 +1,148 @@
+import GitCoordStore
+
+/// Fetch, push and ls-remote through the user's own `git`, so their ssh keys, credential helpers
+/// and `insteadOf` rules apply. Never prompts (`GIT_TERMINAL_PROMPT=0`), never runs the user's
+/// `pre-push` hook (`--no-verify`: coordination data is not code), never changes config.
+public struct GitTransport: Sendable {
+    /// The remote's name, as `git remote` lists it.
+    public let remote: String
+    /// A folder inside the repository (git runs there).
+    public let directory: String
+
+    public init(remote: String, directory: String) {
+        self.remote = remote
+        self.directory = directory
+    }
+
+    /// The prefix under which the remote's documents are tracked locally.
+    public var trackingPrefix: String { "refs/coord-remotes/\(remote)/" }
+
+    /// The refspec that fetches every document into the tracking prefix.
+    public var fetchRefspec: String { "+refs/coord/*:\(trackingPrefix)*" }
+
+    static let environment = ["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"]
+
+    private func git(_ args: [String]) async throws(SyncTransportError) -> ProcessRunner.Output {
+        do {
+            return try await ProcessRunner.run(["git"] + args, in: directory, environment: GitTransport.environment)
+        } catch {
+            throw SyncTransportError(remote: remote, detail: "cannot run git: \(error)")
+        }
+    }
+
+    /// `git fetch --prune --no-tags REMOTE +refs/coord/*:refs/coord-remotes/REMOTE/*`.
+    public func fetch() async throws(SyncTransportError) {
+        let out = try await git(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", remote, fetchRefspec])
+        guard out.succeeded else { throw SyncTransportError(remote: remote, detail: Self.lastLine(out.stderr)) }
+    }
+
+    /// The remote's document refs (`git ls-remote REMOTE refs/coord/*`): ref name → id.
+    public func listRemote() async throws(SyncTransportError) -> [String: ObjectID] {
+        let out = try await git(["ls-remote", "--refs", remote, "refs/coord/*"])
+        guard out.succeeded else { throw SyncTransportError(remote: remote, detail: Self.lastLine(out.stderr)) }
+        var refs: [String: ObjectID] = [:]
+        for line in out.stdout.split(separator: "\n") {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard parts.count == 2, let id = ObjectID(hex: String(parts[0])), parts[1].hasPrefix("refs/coord/") else { continue }
+            refs[String(parts[1])] = id
+        }
+        return refs
+    }
+
+    /// One ref to push: the remote's `ref` set to `source` (an id, so what is pushed is exactly
+    /// what was planned even if a local writer moves the ref meanwhile). `lease` set: a forced push
+    /// that holds only while the remote still points where we last saw it (`--force-with-lease`);
+    /// `.some(nil)` means "must not exist yet".
+    public struct PushItem: Sendable, Equatable {
+        public let ref: String
+        public let source: ObjectID
+        public let lease: ObjectID??
+
+        public init(ref: String, source: ObjectID, lease: ObjectID?? = nil) {
+            self.ref = ref
+            self.source = source
+            self.lease = lease
+        }
+    }
+
+    /// Pushes refs to the same names on the remote and returns git's verdict per ref.
+    public func push(_ items: [PushItem]) async throws(SyncTransportError) -> [PushStatus] {
+        guard !items.isEmpty else { return [] }
+        var results: [PushStatus] = []
+        // Keep command lines well under the kernel's limit.
+        var start = 0
+        while start < items.count {
+            let chunk = Array(items[start..<min(start + 500, items.count)])
+            start += chunk.count
+            var args = ["push", "--porcelain", "--no-verify", "--no-follow-tags"]
+            for item in chunk {
+                if let lease = item.lease { args.append("--force-with-lease=\(item.ref):\(lease?.hex ?? "")") }
+            }
+            args.append(remote)
+            args.append(contentsOf: chunk.map { "\($0.source.hex):\($0.ref)" })
+            let out = try await git(args)
+            let parsed = PushStatus.parsePorcelain(out.stdout)
+            if parsed.isEmpty && !out.succeeded {
+                throw SyncTransportError(remote: remote, detail: Self.lastLine(out.stderr))
+            }
+            results.append(contentsOf: parsed)
+        }
+        return results
+    }
+
+    /// The most telling line of git's error output (the first `fatal:` or `error:` line).
+    static func lastLine(_ stderr: String) -> String {
+        let lines = stderr.split(separator: "\n").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        if let fatal = lines.first(where: { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") }) { return fatal }
+        return lines.last ?? "git failed without a message"
+    }
+}
+
+/// The remote could not be reached or git failed before any ref was exchanged.
+public struct SyncTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let remote: String
+    public let detail: String
+    public var description: String { "cannot reach \(remote): \(detail)" }
+}
+
+/// git's verdict on one pushed ref, from `git push --porcelain`.
+public struct PushStatus: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        /// Fast-forward, new ref, or forced update that held its lease.
+        case updated
+        /// Already there.
+        case upToDate
+        /// Someone pushed first (`fetch first`, `non-fast-forward`, `stale info`): fetch, merge, retry.
+        case behind
+        /// Refused for another reason (a server hook, permissions): retrying will not help.
+        case refused
+    }
+
+    public let ref: String
+    public let outcome: Outcome
+    /// git's summary, e.g. `[rejected] (fetch first)`.
+    public let summary: String
+
+    /// Parses porcelain lines: `FLAG\tFROM:TO\tSUMMARY`.
+    public static func parsePorcelain(_ text: String) -> [PushStatus] {
+        var out: [PushStatus] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard parts.count >= 3, parts[0].count == 1, let flag = parts[0].first else { continue }
+            let spec = parts[1]
+            let to = spec.split(separator: ":", maxSplits: 1).last.map(String.init) ?? String(spec)
+            let summary = parts[2...].joined(separator: "\t")
+            let outcome: Outcome
+            switch flag {
+            case " ", "+", "*", "-": outcome = .updated
+            case "=": outcome = .upToDate
+            case "!":
+                let retryable = ["fetch first", "non-fast-forward", "stale info", "already exists", "cannot lock ref"]
+                outcome = retryable.contains(where: { summary.contains($0) }) ? .behind : .refused
+            default: continue
+            }
+            out.append(PushStatus(ref: to, outcome: outcome, summary: summary))
+        }
+        return out
+    }
+}

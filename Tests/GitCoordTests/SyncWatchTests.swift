@@ -1,0 +1,93 @@
+import CoordTestSupport
+import GitCoord
+import GitCoordStore
+import Synchronization
+import Testing
+
+@Suite struct SyncWatchTests {
+    /// What a watcher running in another task reported, and a way to stop it.
+    final class Log: Sendable {
+        let events = Mutex<[String]>([])
+        let stop = Atomic<Bool>(false)
+        var snapshot: [String] { events.withLock { $0 } }
+        func add(_ e: String) { events.withLock { $0.append(e) } }
+    }
+
+    /// Runs `watchSync` in clone `path` until `log.stop` is set (at most 30 s).
+    static func watch(_ path: String, _ log: Log, intervalMs: Int64 = 200) -> Task<Void, any Error> {
+        Task {
+            let coord = Coord(store: try CoordStore.open(at: path, session: "watcher"))
+            var options = SyncWatchOptions(intervalMs: intervalMs, maxBackoffMs: 400, stopAfterMs: 30_000)
+            options.shouldStop = { log.stop.load(ordering: .relaxed) }
+            try await coord.watchSync(options: options) { event in
+                switch event {
+                case .synced(let r): log.add("synced " + r.lines.joined(separator: "; "))
+                case .unreachable(let remote, let d, _): log.add("unreachable \(remote)"); log.add("detail " + d)
+                case .reachable(let remote): log.add("reachable \(remote)")
+                }
+            }
+        }
+    }
+
+    /// Polls `condition` every 50 ms for up to 15 s.
+    static func eventually(_ condition: () throws -> Bool) async throws -> Bool {
+        for _ in 0..<300 {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test func aLocalWriteIsPushedWithoutWaitingForTheInterval() async throws {
+        let f = try SyncFixture(clones: 1)
+        try f.send(from: 0, to: "s0")
+        let log = Log()
+        let task = Self.watch(f.clones[0], log, intervalMs: 600_000)
+        #expect(try await Self.eventually { log.snapshot.contains { $0.contains("pushed to origin: mail/s0") } })
+        let doc = DocumentID(.mail, "s1")
+        try f.send(from: 0, to: "s1")
+        let written = try #require(try f.store(0).tip(doc))
+        #expect(try await Self.eventually { try f.remoteTip(doc.refName) == written }, "the write did not reach the remote")
+        log.stop.store(true, ordering: .relaxed)
+        try await task.value
+        #expect(log.snapshot.contains { $0.contains("pushed to origin: mail/s1") })
+    }
+
+    /// Writes made while a sync is running (after it planned its push) are pushed by the next
+    /// round, not taken for pushed.
+    @Test func aBurstOfLocalWritesDuringSyncsAllReachTheRemote() async throws {
+        let f = try SyncFixture(clones: 1)
+        let log = Log()
+        let task = Self.watch(f.clones[0], log, intervalMs: 600_000)
+        let doc = DocumentID(.mail, "s2")
+        for i in 0..<40 {
+            try f.send(from: 0, to: "s2", body: "burst \(i)")
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...40)))
+        }
+        let last = try #require(try f.store(0).tip(doc))
+        #expect(try await Self.eventually { try f.remoteTip(doc.refName) == last }, "the last write never reached the remote")
+        log.stop.store(true, ordering: .relaxed)
+        try await task.value
+    }
+
+    /// An unreachable remote is reported once, however many attempts fail, and the watcher
+    /// resumes by itself when the remote comes back.
+    @Test func anUnreachableRemoteIsReportedOnceAndSyncResumesWhenItReturns() async throws {
+        let f = try SyncFixture(clones: 1)
+        let moved = f.repo.root + "/moved.git"
+        try Shell.git(["-C", f.clones[0], "remote", "set-url", "origin", moved])
+        try f.send(from: 0, to: "s1")
+        let log = Log()
+        let task = Self.watch(f.clones[0], log)
+        #expect(try await Self.eventually { log.snapshot.contains("unreachable origin") })
+        try await Task.sleep(for: .milliseconds(1_500)) // several failed attempts
+        try Shell.git(["clone", "-q", "--bare", f.bare, moved])
+        #expect(try await Self.eventually { log.snapshot.contains { $0.contains("pushed to origin: mail/s1") } }, "\(log.snapshot)")
+        log.stop.store(true, ordering: .relaxed)
+        try await task.value
+        let events = log.snapshot
+        #expect(events.filter { $0.hasPrefix("unreachable") }.count == 1, "\(events)")
+        #expect(events.contains("reachable origin"), "\(events)")
+        #expect(try Repository.open(at: moved).referenceTarget("refs/coord/mail/s1") == f.store(0).tip(DocumentID(.mail, "s1")))
+    }
+}
