@@ -44,10 +44,14 @@ enum SyncBench {
         var stream: [UInt8] = []
         stream.reserveCapacity(count * 400)
         func data(_ bytes: [UInt8]) { stream += Array("data \(bytes.count)\n".utf8); stream += bytes; stream += [0x0a] }
-        let base = Clock.nowMilliseconds() - Int64(count) - 60_000
+        // Earlier mail, five minutes apart back from an hour ago (100,000 messages is about a year),
+        // each with the id `send` would have given it at that time.
+        let spacing: Int64 = 300_000
+        let base = Clock.nowMilliseconds() - 3_600_000 - Int64(count) * spacing
         for i in 0..<count {
-            let id = IDGenerator.make("m-", length: 10)
-            let stamp = Stamp(milliseconds: base + Int64(i), counter: 0, session: "old")
+            let sentAt = base + Int64(i) * spacing
+            let id = Mail.newID(now: sentAt)
+            let stamp = Stamp(milliseconds: sentAt, counter: 0, session: "old")
             let who = "old <old@git-coord.invalid> \(stamp.milliseconds / 1000) +0000\n"
             stream += Array("commit \(doc.refName)\nauthor \(who)committer \(who)".utf8)
             data(Array(Trailers.message(subject: "mail: \(id)", [("Coord-Stamp", stamp.description)]).utf8))
@@ -83,7 +87,7 @@ enum SyncBench {
         for round in 0..<(bench.quick ? 2 : 3) {
             for (store, who) in [(sa, "a"), (sb, "b")] {
                 for i in 0..<offline {
-                    let id = IDGenerator.make("m-", length: 10)
+                    let id = Mail.newID()
                     try store.update(doc) { (tx) throws(CoordError) in
                         tx.putRecord(Shard.path("msgs", id, ext: "rec"), ["id": .string(id), "from": .string(who), "body": .string("offline \(i)")])
                     }
