@@ -29,9 +29,11 @@ import Testing
         }
     }
 
-    /// Polls `condition` every 50 ms for up to 15 s.
+    /// Polls `condition` every 50 ms for up to 60 s. The watcher shares the test runner's few
+    /// threads with every other suite's blocking calls, so on a busy 2-core machine it can be
+    /// held up for many seconds; a working watcher passes in well under one.
     static func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-        for _ in 0..<300 {
+        for _ in 0..<1200 {
             if try condition() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }

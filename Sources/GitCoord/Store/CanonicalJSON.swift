@@ -209,7 +209,20 @@ extension JSONValue {
             return .int(v)
         }
 
-        mutating func hex4() throws(JSONParseError) -> UInt32 {
+        mutating func string() throws(JSONParseError) -> String {
+            try JSONStringScanner.string(bytes, at: &i, strict: true)
+        }
+    }
+}
+
+/// Reads one JSON string token, shared by the canonical parser and the settings-file splicer.
+enum JSONStringScanner {
+    /// Decodes the string starting at the opening quote at `i` and leaves `i` after the closing
+    /// quote. `strict` refuses lone surrogates and invalid UTF-8 (coordination data); otherwise they
+    /// become U+FFFD, so a user's own file is never refused over them.
+    static func string(_ bytes: [UInt8], at i: inout Int, strict: Bool) throws(JSONParseError) -> String {
+        func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: i, reason: reason) }
+        func hex4() throws(JSONParseError) -> UInt32 {
             guard i + 4 <= bytes.count else { throw fail("short \\u escape") }
             var v: UInt32 = 0
             for _ in 0..<4 {
@@ -226,45 +239,53 @@ extension JSONValue {
             }
             return v
         }
-
-        mutating func string() throws(JSONParseError) -> String {
+        i += 1
+        var out: [UInt8] = []
+        while true {
+            guard i < bytes.count else { throw fail("unterminated string") }
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw fail("control character in string") }
+            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
             i += 1
-            var out: [UInt8] = []
-            while true {
-                guard i < bytes.count else { throw fail("unterminated string") }
-                let c = bytes[i]
-                if c == UInt8(ascii: "\"") { i += 1; break }
-                if c < 0x20 { throw fail("control character in string") }
-                if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
-                i += 1
-                guard i < bytes.count else { throw fail("unterminated escape") }
-                let e = bytes[i]
-                i += 1
-                switch e {
-                case UInt8(ascii: "\""): out.append(34)
-                case UInt8(ascii: "\\"): out.append(92)
-                case UInt8(ascii: "/"): out.append(47)
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "r"): out.append(13)
-                case UInt8(ascii: "t"): out.append(9)
-                case UInt8(ascii: "b"): out.append(8)
-                case UInt8(ascii: "f"): out.append(12)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if scalar >= 0xD800 && scalar < 0xDC00 {
-                        guard i + 2 <= bytes.count, bytes[i] == 92, bytes[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+            guard i < bytes.count else { throw fail("unterminated escape") }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(34)
+            case UInt8(ascii: "\\"): out.append(92)
+            case UInt8(ascii: "/"): out.append(47)
+            case UInt8(ascii: "n"): out.append(10)
+            case UInt8(ascii: "r"): out.append(13)
+            case UInt8(ascii: "t"): out.append(9)
+            case UInt8(ascii: "b"): out.append(8)
+            case UInt8(ascii: "f"): out.append(12)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    if i + 2 <= bytes.count, bytes[i] == 92, bytes[i + 1] == UInt8(ascii: "u") {
                         i += 2
                         let low = try hex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw fail("bad surrogate pair") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        if low >= 0xDC00 && low < 0xE000 {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else if strict {
+                            throw fail("bad surrogate pair")
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else if strict {
+                        throw fail("lone surrogate")
                     }
-                    guard let u = Unicode.Scalar(scalar) else { throw fail("bad code point") }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
-                default: throw fail("bad escape")
                 }
+                guard let u = Unicode.Scalar(scalar) ?? (strict ? nil : "\u{FFFD}") else { throw fail("bad code point") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default: throw fail("bad escape")
             }
+        }
+        if strict {
             guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8") }
             return s
         }
+        return String(decoding: out, as: UTF8.self)
     }
 }
