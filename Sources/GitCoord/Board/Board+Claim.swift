@@ -22,12 +22,8 @@ extension Coord {
     @discardableResult
     public func claim(_ text: String) throws(CoordError) -> ClaimOutcome {
         let me = try requireSession()
-        let id = try resolveTask(text, in: try store.snapshot(.board))
         var outcome: ClaimOutcome? = nil
-        try store.update(.board, as: me) { (tx) throws(CoordError) in
-            let path = TaskCell.path(id)
-            guard let old = try tx.snapshot.fields(path) else { throw TaskID.unknown(text) }
-            let task = TaskCell.task(id: id, fields: old)
+        try updateTask(text, as: me) { (tx, id, old, task) throws(CoordError) in
             if task.isDone {
                 throw CoordError.refused("\(id) \(task.quotedTitle) is done; `git coord board reopen \(id)` first to work on it again")
             }
@@ -38,15 +34,14 @@ extension Coord {
                 throw CoordError.refused("\(id) is claimed by \(holder)\(since)")
             }
             let field = Field.claim(epoch: current.epoch, stamp: tx.stamp, holder: me)
-            tx.setField(path, TaskCell.claimField, field)
+            tx.setField(TaskCell.path(id), TaskCell.claimField, field)
             var joined = old
             joined[TaskCell.claimField] = field
             outcome = .claimed(TaskCell.task(id: id, fields: joined))
             tx.subject = "board: claim \(id) \(task.quotedTitle) by \(me)"
             tx.operation = "board.claim"
-            tx.trailers.append(("Coord-Task", id))
         }
-        guard let outcome else { throw CoordError.data("claim of \(id) ended without an outcome") }
+        guard let outcome else { throw CoordError.data("claim of \(text) ended without an outcome") }
         return outcome
     }
 
@@ -55,12 +50,8 @@ extension Coord {
     @discardableResult
     public func release(_ text: String, force: Bool = false) throws(CoordError) -> BoardTask {
         let me = try requireSession()
-        let id = try resolveTask(text, in: try store.snapshot(.board))
         var result: BoardTask? = nil
-        try store.update(.board, as: me) { (tx) throws(CoordError) in
-            let path = TaskCell.path(id)
-            guard let old = try tx.snapshot.fields(path) else { throw TaskID.unknown(text) }
-            let task = TaskCell.task(id: id, fields: old)
+        try updateTask(text, as: me) { (tx, id, old, task) throws(CoordError) in
             result = task
             let current = TaskCell.claim(old)
             guard let holder = current.holder else { return }
@@ -68,16 +59,15 @@ extension Coord {
                 throw CoordError.refused("\(id) is claimed by \(holder), not \(me); pass --force to release it anyway")
             }
             let field = Field.claim(epoch: current.epoch + 1, stamp: tx.stamp, holder: nil)
-            tx.setField(path, TaskCell.claimField, field)
+            tx.setField(TaskCell.path(id), TaskCell.claimField, field)
             var joined = old
             joined[TaskCell.claimField] = field
             result = TaskCell.task(id: id, fields: joined)
             let by = holder == me ? "" : " (held by \(holder))"
             tx.subject = "board: release \(id) \(task.quotedTitle) by \(me)\(by)"
             tx.operation = "board.release"
-            tx.trailers.append(("Coord-Task", id))
         }
-        guard let result else { throw CoordError.data("release of \(id) ended without a result") }
+        guard let result else { throw CoordError.data("release of \(text) ended without a result") }
         return result
     }
 }

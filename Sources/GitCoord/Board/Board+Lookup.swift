@@ -26,6 +26,21 @@ extension Coord {
         return first
     }
 
+    /// Runs one operation on an existing task as one atomic board write.
+    ///
+    /// Resolves `text` to a task id, reads the task's cell from the snapshot the write is built on
+    /// (an unknown task is refused, exit 2), and tags the commit with `Coord-Task`. `body` gets the
+    /// transaction, the id, the cell and the task; it sets the subject and operation of any change
+    /// it makes, and may run more than once (see ``CoordStore/update(_:as:_:)``).
+    func updateTask(_ text: String, as me: String, _ body: (inout Transaction, String, FieldMap, BoardTask) throws(CoordError) -> Void) throws(CoordError) {
+        let id = try resolveTask(text, in: try store.snapshot(.board))
+        try store.update(.board, as: me) { (tx) throws(CoordError) in
+            guard let old = try tx.snapshot.fields(TaskCell.path(id)) else { throw TaskID.unknown(text) }
+            try body(&tx, id, old, TaskCell.task(id: id, fields: old))
+            tx.trailers.append(("Coord-Task", id))
+        }
+    }
+
     /// Reads one task by (a prefix of) its id.
     public func task(_ text: String) throws(CoordError) -> BoardTask {
         let snap = try store.snapshot(.board)

@@ -17,12 +17,8 @@ extension Coord {
         if let note, note.trimmingSpaces().isEmpty {
             throw CoordError.usage("the note given with -m is empty: leave -m out, or say what was done")
         }
-        let id = try resolveTask(text, in: try store.snapshot(.board))
         var result: BoardTask? = nil
-        try store.update(.board, as: me) { (tx) throws(CoordError) in
-            let path = TaskCell.path(id)
-            guard let old = try tx.snapshot.fields(path) else { throw TaskID.unknown(text) }
-            let task = TaskCell.task(id: id, fields: old)
+        try updateTask(text, as: me) { (tx, id, old, task) throws(CoordError) in
             result = task
             if task.isDone == done { return }
             var edit = FieldMap()
@@ -31,7 +27,7 @@ extension Coord {
             if done, current.holder != nil {
                 edit[TaskCell.claimField] = .claim(epoch: current.epoch + 1, stamp: tx.stamp, holder: nil)
             }
-            tx.put(path, edit.bytes)
+            tx.put(TaskCell.path(id), edit.bytes)
             if let note {
                 let c = TaskComment(id: Coord.commentID(tx.stamp), author: me, at: tx.stamp.milliseconds, text: note, kind: "done")
                 tx.putRecord(TaskComment.folder(task: id) + "/\(c.id).rec", c.record)
@@ -40,9 +36,8 @@ extension Coord {
             let verb = done ? "done" : "reopen"
             tx.subject = "board: \(verb) \(id) \(task.quotedTitle) by \(me)"
             tx.operation = "board.\(verb)"
-            tx.trailers.append(("Coord-Task", id))
         }
-        guard let result else { throw CoordError.data("status change of \(id) ended without a result") }
+        guard let result else { throw CoordError.data("status change of \(text) ended without a result") }
         return result
     }
 
@@ -53,19 +48,15 @@ extension Coord {
         guard !body.trimmingSpaces().isEmpty else {
             throw CoordError.usage("the comment is empty: pass the text with -m \"...\"")
         }
-        let id = try resolveTask(text, in: try store.snapshot(.board))
         var made: TaskComment? = nil
-        try store.update(.board, as: me) { (tx) throws(CoordError) in
-            guard let old = try tx.snapshot.fields(TaskCell.path(id)) else { throw TaskID.unknown(text) }
-            let task = TaskCell.task(id: id, fields: old)
+        try updateTask(text, as: me) { (tx, id, _, task) throws(CoordError) in
             let c = TaskComment(id: Coord.commentID(tx.stamp), author: me, at: tx.stamp.milliseconds, text: body, kind: "comment")
             tx.putRecord(TaskComment.folder(task: id) + "/\(c.id).rec", c.record)
             made = c
             tx.subject = "board: comment \(id) \(task.quotedTitle) by \(me)"
             tx.operation = "board.comment"
-            tx.trailers.append(("Coord-Task", id))
         }
-        guard let made else { throw CoordError.data("comment on \(id) ended without a record") }
+        guard let made else { throw CoordError.data("comment on \(text) ended without a record") }
         return made
     }
 
