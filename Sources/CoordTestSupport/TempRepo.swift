@@ -88,7 +88,10 @@ public enum Shell {
     /// Runs a program, waits, and returns its status and output.
     public static func run(_ argv: [String], in dir: String? = nil, input: String? = nil, environment: [String: String] = [:]) -> Result {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
-        pipe(&outPipe); pipe(&errPipe); pipe(&inPipe)
+        // Close-on-exec, so a program another thread starts at the same moment does not inherit
+        // these ends (a stray copy of the stdin write end would keep this child from seeing EOF).
+        // The dup2 into 0, 1 and 2 below clears the flag on the child's own copies.
+        _ = testPipe2(&outPipe, O_CLOEXEC); _ = testPipe2(&errPipe, O_CLOEXEC); _ = testPipe2(&inPipe, O_CLOEXEC)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -232,3 +235,7 @@ extension CLI {
         return Shell.start([binary] + args, in: dir, input: input, environment: env)
     }
 }
+
+/// glibc's `pipe2`, hidden from Swift behind `_GNU_SOURCE`.
+@_silgen_name("pipe2")
+func testPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
