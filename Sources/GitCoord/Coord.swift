@@ -13,6 +13,9 @@ public final class Coord {
     public let store: CoordStore
     /// The session this `Coord` acts as; nil when none is known (read-only use).
     public let session: String?
+    /// Set by ``noteActivity()``, so that a command notes its activity once however many layers
+    /// ask for it.
+    var activityNoted = false
 
     public init(store: CoordStore) {
         self.store = store
