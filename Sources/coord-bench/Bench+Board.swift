@@ -54,15 +54,37 @@ enum BoardBench {
         let fill = try bench.time { try fillBoard(coord, size: size) }
         bench.line("fill: \(size) tasks (20% done, 10% claimed, 30% with a dependency) in \(bench.fmt(fill, 1)) s, in-process")
         if let keep = ProcessEnvironment.get("COORD_BENCH_KEEP_BOARD"), !keep.isEmpty {
-            // For profiling by hand: keep a copy of the filled repository and stop.
+            // For profiling by hand: keep a copy of the filled repository and stop. A detached
+            // `git gc --auto` may be packing it; copying under it would copy neither the loose
+            // objects it removes nor the pack it has not finished, so wait for it first.
+            let gcPid = Files.join(repo.path, ".git", "gc.pid")
+            for _ in 0..<600 where Files.exists(gcPid) { Clock.sleep(milliseconds: 100) }
             _ = Shell.run(["cp", "-a", repo.path, keep])
             bench.line("copied the board repository to \(keep)")
             return
         }
 
         try measure(bench, repo: repo, coord: coord, label: "loose objects (as libgit2 writes them)")
+
+        // The same board as another clone holds it: fetched, so every object is in one pack.
+        let clone = try TempRepo("board-clone")
+        try Shell.git(["-C", clone.path, "fetch", "-q", "file://" + repo.path, "+refs/coord/*:refs/coord/*"])
+        try measure(bench, repo: clone, coord: try clone.coord("planner"), label: "packed (a clone that fetched the board)")
+
+        // Right after `git gc` packs the loose objects and deletes them. On an ext4 file system
+        // without a journal (this machine's), creating a file then scans past every inode deleted
+        // in the last minutes, so each of the 7 files a write creates costs more until they age.
+        let loose = Int(try Shell.git(["-C", repo.path, "count-objects"]).split(separator: " ").first ?? "0") ?? 0
         try Shell.git(["-C", repo.path, "gc", "-q"])
-        try measure(bench, repo: repo, coord: coord, label: "after git gc (packed)")
+        bench.line("")
+        bench.line("### right after `git gc` deleted \(loose) loose objects")
+        let env = ["GIT_COORD_SESSION": "bench-worker"]
+        let ready = try coord.readyTasks().map(\.id)
+        let runs = bench.quick ? 30 : 60
+        let afterGC = CallSamples.measure(runs) { i in
+            _ = Shell.run([CLI.binary, "-C", repo.path, "board", "claim", ready[i % ready.count]], environment: env)
+        }
+        bench.line("`git coord board claim ID` (CLI): \(afterGC.summary(bench))")
     }
 
     /// Adds `size` tasks in batches of 1,000 (one commit each), then marks some done and claims some.
