@@ -8,6 +8,7 @@ extension GitCoordCommand {
 extension GitCoordCommand {
     struct Board: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "board",
             abstract: "The shared task board: add, claim, finish and list tasks.",
             discussion: """
                 One board for every session in every worktree and clone, kept on refs/coord/board. \
@@ -30,6 +31,7 @@ extension GitCoordCommand {
 extension GitCoordCommand.Board {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a task and print its id.",
             discussion: """
                 Priorities run from 0 (highest) to 4 (lowest), default 2. --after names a task this \
@@ -56,6 +58,7 @@ extension GitCoordCommand.Board {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List tasks (open and claimed by default).",
             discussion: """
                 Done tasks leave the default list but stay in history (`git coord log --board`). \
@@ -93,6 +96,7 @@ extension GitCoordCommand.Board {
 
     struct Ready: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ready",
             abstract: "List tasks ready to start: open, unclaimed, every dependency done.",
             discussion: "Sorted by priority (0 first), then age (oldest first). Take the first: `git coord board claim ID`.")
 
@@ -107,6 +111,7 @@ extension GitCoordCommand.Board {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one task with its dependencies and comments.")
 
         @Argument(help: "A task id or unique prefix.") var task: String
@@ -136,6 +141,7 @@ extension GitCoordCommand.Board {
 
     struct Claim: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "claim",
             abstract: "Claim a task for this session.",
             discussion: """
                 Atomic: if another session holds the task, this exits 1 and says who. Claiming a \
@@ -160,6 +166,7 @@ extension GitCoordCommand.Board {
 
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "release",
             abstract: "Give a claimed task back to the board.",
             discussion: "Only the holder may release a task, unless --force (for a holder that is gone).")
 
@@ -176,6 +183,7 @@ extension GitCoordCommand.Board {
 
     struct Done: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "done",
             abstract: "Mark a task done (and release its claim).",
             discussion: "Example: git coord board done 4k2 -m \"fixed in 3f2a1c0\"")
 
@@ -191,7 +199,7 @@ extension GitCoordCommand.Board {
     }
 
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open a done task again.")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Open a done task again.")
 
         @Argument(help: "A task id or unique prefix.") var task: String
         @OptionGroup var session: SessionOptions
@@ -205,6 +213,7 @@ extension GitCoordCommand.Board {
 
     struct Comment: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "comment",
             abstract: "Add a comment to a task.",
             discussion: "Example: git coord board comment 4k2 -m \"fails only on the 2-core runner\"")
 
@@ -221,6 +230,7 @@ extension GitCoordCommand.Board {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change a task's title, description, priority, dependencies, labels or assignee.",
             discussion: """
                 A dependency that would close a cycle is refused (exit 2) and the cycle is named.
@@ -292,6 +302,7 @@ func printTasks(_ tasks: [BoardTask], json: Bool) {
 extension GitCoordCommand {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "One timeline of coordination history across documents, newest first.",
             discussion: """
                 Reads the commit chains of refs/coord/* (board, mail, sessions, state, jobs) and \

@@ -9,6 +9,7 @@ extension GitCoordCommand {
 extension GitCoordCommand {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Prepare this repository for git coord.",
             discussion: """
                 Creates the local folder git coord uses under the common git dir. With --remote R, \
@@ -29,6 +30,7 @@ extension GitCoordCommand {
 
     struct Join: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "join",
             abstract: "Register this worktree as a named session.",
             discussion: """
                 Records NAME in refs/coord/sessions/NAME with its role, host, worktree and pid, and \
@@ -63,6 +65,7 @@ extension GitCoordCommand {
 
     struct Whoami: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "whoami",
             abstract: "Print the session this worktree acts as.",
             discussion: "Exits 1 with a hint when no session is known here.")
 

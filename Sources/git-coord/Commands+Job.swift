@@ -13,6 +13,7 @@ extension GitCoordCommand {
 extension GitCoordCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run a command under supervision; report its end to sessions.",
             discussion: """
                 Records the job (id J- and 6 characters, command, cwd, host, pids, start) in \
@@ -71,6 +72,7 @@ extension GitCoordCommand {
 
     struct Jobs: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "jobs",
             abstract: "List supervised jobs.",
             discussion: """
                 Columns: ID SESSION NAME STATE EXIT STARTED DURATION COMMAND. Lists running jobs \
@@ -117,6 +119,7 @@ extension GitCoordCommand {
 
     struct Job: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "job",
             abstract: "Show a job, or wait for it to end.",
             discussion: """
                 `git coord job ID` shows state, exit, duration, stderr tail and log path; any \

@@ -13,6 +13,7 @@ extension GitCoordCommand {
 extension GitCoordCommand {
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "send",
             abstract: "Send a message to sessions by name, to @all or to @ROLE.",
             discussion: """
                 The message is an immutable record in each recipient's mailbox \
@@ -70,6 +71,7 @@ extension GitCoordCommand {
 
     struct Inbox: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inbox",
             abstract: "List the messages sent to this session, or wait for one.",
             discussion: """
                 Lists oldest first; unread messages are marked. Listing does not mark anything \
@@ -134,6 +136,7 @@ extension GitCoordCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print one message and mark it read.",
             discussion: """
                 ID is any unique prefix of a message id, of a message you received or sent.
@@ -157,6 +160,7 @@ extension GitCoordCommand {
 
     struct Ack: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ack",
             abstract: "Acknowledge a message you received: a receipt its sender sees in `sent`.",
             discussion: """
                 The receipt is an explicit, synced record in your own mailbox; it also marks the \
@@ -184,6 +188,7 @@ extension GitCoordCommand {
 
     struct Sent: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sent",
             abstract: "List the messages this session sent, with who read and who acknowledged each.",
             discussion: """
                 Oldest first. --unacked keeps the messages sent with --ack-required that some \
@@ -221,6 +226,7 @@ extension GitCoordCommand {
 
     struct Thread: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "thread",
             abstract: "Print the conversation a message belongs to, oldest first.",
             discussion: """
                 A thread is a message and every reply to it (sent with --reply-to), as far as this \

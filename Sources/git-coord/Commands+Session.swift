@@ -8,6 +8,7 @@ extension GitCoordCommand {
 extension GitCoordCommand {
     struct Leave: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "leave",
             abstract: "Mark this session as gone for good.",
             discussion: """
                 Records left=true in refs/coord/sessions/NAME: `sessions` no longer lists it (except \
@@ -31,6 +32,7 @@ extension GitCoordCommand {
 
     struct Sessions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sessions",
             abstract: "List the sessions: who is there, alive or not, since when.",
             discussion: """
                 Columns: NAME ROLE STATE LAST-SEEN HOST WORKTREE. STATE is:
@@ -75,6 +77,7 @@ extension GitCoordCommand {
 
     struct Alive: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "alive",
             abstract: "Tell whether a session is alive: exit 0 when alive, 1 otherwise.",
             discussion: """
                 Prints the state (alive, stale, dead, left or unknown), when the session was last \
@@ -113,6 +116,7 @@ extension GitCoordCommand {
 
     struct Heartbeat: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "heartbeat",
             abstract: "Keep this session alive, and record at once when its process ends.",
             discussion: """
                 Beats every --every (default a third of coord.heartbeatTTL) on refs/coord/beat/NAME, \

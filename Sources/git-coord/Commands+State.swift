@@ -225,7 +225,7 @@ struct HookTarget: ParsableArguments {
 
 extension GitCoordCommand.Hooks {
     struct Install: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add git coord's hooks to an agent's settings (twice adds nothing).")
+        static let configuration = CommandConfiguration(commandName: "install", abstract: "Add git coord's hooks to an agent's settings (twice adds nothing).")
         @OptionGroup var target: HookTarget
 
         func run() throws {
@@ -239,7 +239,7 @@ extension GitCoordCommand.Hooks {
     }
 
     struct Uninstall: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove exactly the hooks install added.")
+        static let configuration = CommandConfiguration(commandName: "uninstall", abstract: "Remove exactly the hooks install added.")
         @OptionGroup var target: HookTarget
 
         func run() throws {
@@ -257,7 +257,7 @@ extension GitCoordCommand.Hooks {
     }
 
     struct Print: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the hooks snippet: claude (settings JSON) or generic (commands for any agent).")
+        static let configuration = CommandConfiguration(commandName: "print", abstract: "Print the hooks snippet: claude (settings JSON) or generic (commands for any agent).")
         @Argument(help: "claude or generic.") var agent: String = "claude"
 
         func run() throws {
@@ -287,6 +287,7 @@ extension GitCoordCommand.Hooks {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run one hook (called by the agent: session-start, prompt, post-tool, stop-wait).",
             shouldDisplay: false)
 

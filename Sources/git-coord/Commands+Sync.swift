@@ -8,6 +8,7 @@ extension GitCoordCommand {
 extension GitCoordCommand {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Exchange coordination data with a git remote: fetch, merge, push.",
             discussion: """
                 Fetches refs/coord/* from REMOTE into refs/coord-remotes/REMOTE/*, merges every \

@@ -8,8 +8,12 @@ import Darwin
 
 /// `git coord`: the root command. Subcommands are listed by topic in the `Commands+*.swift` files.
 struct GitCoordCommand: AsyncParsableCommand {
+    // Named as typed: `git coord ...` (git runs the git-coord binary). With git as the super
+    // command, usage lines and help read `git coord board claim`, and ArgumentParser does not
+    // parse every command line a second time looking for its completion-script flag.
     static let configuration = CommandConfiguration(
-        commandName: "git-coord",
+        commandName: "coord",
+        _superCommandName: "git",
         abstract: "Coordinate agent sessions through the repository: messages, a task board, sessions, jobs and state on refs/coord/*.",
         discussion: """
             git coord keeps coordination data as commits under refs/coord/ in the repository itself, \
@@ -20,8 +24,9 @@ struct GitCoordCommand: AsyncParsableCommand {
             session (or as --session NAME, or $GIT_COORD_SESSION).
 
             Run `git coord -C PATH ...` to act on another repository, as with git -C.
-            Exit status: 0 success, 1 an expected refusal or time-out, 2 bad input (nothing written),
-            3 a fault in the repository or its data.
+
+            Exit status: 0 success, 1 an expected refusal or time-out, 2 bad input (nothing \
+            written), 3 a fault in the repository or its data.
             """,
         version: GitCoordVersion.string,
         subcommands: coreCommands + mailCommands + boardCommands + sessionCommands + jobCommands + syncCommands + stateCommands
@@ -60,7 +65,18 @@ enum GitCoordMain {
                 FileOutput.standardError.write("git coord: \(text) (see git coord --help)\n")
                 exit(2)
             }
-            GitCoordCommand.exit(withError: error)
+            // Help, --version and other clean exits. ArgumentParser spells the help footer with the
+            // super command first ("git help coord board"), which would ask git for a man page;
+            // the help subcommand is ours: "git coord help board".
+            let text = GitCoordCommand.fullMessage(for: error).replacing("'git help coord ", with: "'git coord help ")
+            if text.isEmpty {
+                // An exit code thrown by a command that has already said what it had to.
+            } else if code == .success {
+                print(text)
+            } else {
+                FileOutput.standardError.write(text + "\n")
+            }
+            exit(code.rawValue)
         }
     }
 

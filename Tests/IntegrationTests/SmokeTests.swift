@@ -63,5 +63,23 @@ import Testing
         let help = CLI.run(["--help"], in: "/")
         #expect(help.status == 0)
         #expect(help.stdout.contains("join"))
+        #expect(help.stdout.contains("USAGE: git coord <subcommand>"))
+        #expect(help.stdout.contains("See 'git coord help <subcommand>'"))
+    }
+
+    /// Help is written for the way the command is typed, `git coord ...`, down to the leaves, and
+    /// the footer names the help subcommand that exists (`git coord help board`, not `git help`).
+    @Test func helpNamesCommandsAsTyped() {
+        let leaf = CLI.run(["board", "claim", "--help"], in: "/")
+        #expect(leaf.status == 0)
+        #expect(leaf.stdout.contains("USAGE: git coord board claim <task>"))
+        let group = CLI.run(["board", "--help"], in: "/")
+        #expect(group.stdout.contains("See 'git coord help board <subcommand>'"))
+        let viaHelp = CLI.run(["help", "board", "claim"], in: "/")
+        #expect(viaHelp.status == 0)
+        #expect(viaHelp.stdout == leaf.stdout)
+        let bad = CLI.run(["board", "claim"], in: "/")
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "git coord: Missing expected argument '<task>' (see git coord --help)\n")
     }
 }
