@@ -25,9 +25,14 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
+        // libgit2 initialization without the CA bundle load (see its header for why).
+        .target(
+            name: "CLibgit2Init",
+            dependencies: ["CLibgit2"]
+        ),
         .target(
             name: "GitCoordStore",
-            dependencies: ["CLibgit2"],
+            dependencies: ["CLibgit2", "CLibgit2Init"],
             swiftSettings: strict
         ),
         .target(

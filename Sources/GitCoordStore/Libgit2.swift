@@ -1,9 +1,12 @@
 import CLibgit2
+import CLibgit2Init
 
 /// Process-wide libgit2 set-up, done once before the first repository is opened.
 public enum Libgit2 {
     private static let initialized: Bool = {
-        git_libgit2_init()
+        // As git_libgit2_init, but without parsing the system CA bundle: libgit2 never opens a
+        // network connection for git-coord, and the parse is a quarter of a short command's time.
+        git_coord_libgit2_init()
         // Objects we create are always well-formed; checking every referenced id on creation costs
         // a lookup per tree entry and is what makes a write into a big tree slow.
         _ = git_coord_opts_strict_object_creation(0)
@@ -17,6 +20,13 @@ public enum Libgit2 {
     public static func setFsync(_ enabled: Bool) {
         ensureInitialized()
         _ = git_coord_opts_enable_fsync(enabled ? 1 : 0)
+    }
+
+    /// How many times libgit2's start-up load of the CA certificate bundle was skipped in this
+    /// process: 1 where libgit2 uses mbedTLS and the loader could be replaced, else 0.
+    public static var skippedCertificateLoads: Int {
+        ensureInitialized()
+        return Int(git_coord_skipped_ca_loads())
     }
 
     /// The libgit2 version linked into this process, as "major.minor.patch".
