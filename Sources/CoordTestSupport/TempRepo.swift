@@ -57,6 +57,22 @@ public final class TempRepo {
         return dest
     }
 
+    /// Waits (up to `seconds`) until no `git gc` that git-coord started for this repository is
+    /// running. Writers start a detached `git gc --auto` now and then; it packs loose objects and
+    /// then deletes them, so a `git fsck` running beside it can find a listed file gone.
+    public func waitForDetachedGC(seconds: Double = 120) {
+        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
+        while Clock.monotonicNanoseconds() < deadline {
+            let running = Files.list("/proc").contains { pid in
+                guard pid.allSatisfy(\.isNumber), let raw = Files.read("/proc/\(pid)/cmdline") else { return false }
+                let args = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                return args.contains("gc") && args.contains { $0.hasPrefix("--git-dir=") && $0.contains(path) }
+            }
+            if !running { return }
+            Clock.sleep(milliseconds: 50)
+        }
+    }
+
     /// A store on `path` (default: the main worktree) acting as `session`.
     public func store(_ session: String? = nil, at path: String? = nil) throws -> CoordStore {
         let repo = try Repository.open(at: path ?? self.path)
