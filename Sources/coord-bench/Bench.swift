@@ -1,5 +1,10 @@
 import CoordTestSupport
 import GitCoord
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Timing helpers and the report printer shared by every section.
 final class Bench {
@@ -13,7 +18,16 @@ final class Bench {
 
     func section(_ title: String) { line(""); line("## \(title)") }
 
-    func line(_ text: String) { print(text) }
+    /// Prints one report line at once, so a long run shows progress and a failure keeps what came before.
+    func line(_ text: String) {
+        var bytes = Array((text + "\n").utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { if errno == EINTR { continue }; return }
+            off += n
+        }
+    }
 
     /// Runs `body` once and returns the seconds it took.
     func time(_ body: () throws -> Void) rethrows -> Double {
