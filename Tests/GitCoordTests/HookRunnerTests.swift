@@ -2,6 +2,9 @@ import CoordTestSupport
 @testable import GitCoord
 import GitCoordStore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct HookRunnerTests {
     @Test func payloadsAreReadLenientlyAndOnlyTheNeededFieldsAreKept() {
@@ -57,5 +60,21 @@ import Testing
         var gone = false
         for _ in 0..<100 where !gone { gone = !ProcessRunner.isAlive(sleeper); if !gone { Clock.sleep(milliseconds: 20) } }
         #expect(gone, "the earlier waiter was stopped")
+    }
+
+    /// A recorded waiter whose pid now names another process (recorded with another start) is
+    /// never signalled: replacing it must not kill a stranger.
+    @Test(.enabled(if: ProcessIdentity.bootID != nil))
+    func aRecordedWaiterWhosePidWasReusedIsLeftAlone() throws {
+        let repo = try TempRepo()
+        let w = try repo.coord("w")
+        let files = HookFiles(coord: w)
+        let stranger = ProcessRunner.spawnDetached(["sleep", "30"], logTo: Files.join(repo.root, "sleep.log"))!
+        defer { kill(stranger, SIGKILL) }
+        Files.writeAtomically(files.waiterPidFile("w"), "\(stranger)\n\(ProcessIdentity.bootID!):1\n")
+        Coord.replaceWaiter(files: files, session: "w", with: 999_999)
+        #expect(files.waiterPid("w") == 999_999)
+        Clock.sleep(milliseconds: 200)
+        #expect(ProcessRunner.isAlive(stranger), "a process with the recorded pid but another start is not the waiter")
     }
 }

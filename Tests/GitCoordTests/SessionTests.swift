@@ -15,7 +15,7 @@ enum LivenessCase {
     }
 
     static func judge(_ r: SessionRecord, _ b: Beat?, age: Int64, alive: Set<Int32> = []) -> SessionState {
-        Liveness.judge(record: r, beat: b, now: (b?.at ?? t0) + age, ttl: ttl, localHost: "here", isAlive: { alive.contains($0) }).state
+        Liveness.judge(record: r, beat: b, now: (b?.at ?? t0) + age, ttl: ttl, localHost: "here", fate: { pid, _ in alive.contains(pid) ? .running : .gone }).state
     }
 }
 

@@ -127,7 +127,9 @@ extension String {
 
     static func waitForPid(_ file: String, not old: Int32?) -> Int32 {
         for _ in 0..<600 {
-            if let text = Files.readString(file), let pid = Int32(text.trimmingSuffixNewline()), pid != old { return pid }
+            // waiter.pid: the pid, then the process's start on the next line.
+            if let text = Files.readString(file), let line = text.split(separator: "\n").first,
+               let pid = Int32(line), pid != old { return pid }
             Clock.sleep(milliseconds: 25)
         }
         Issue.record("no waiter pid in \(file)")

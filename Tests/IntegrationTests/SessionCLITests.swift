@@ -83,7 +83,7 @@ func killChild(_ pid: Int32) {
         let record = try #require(try coord.sessionRecord("w1"))
         let beat = try coord.lastBeat("w1")
         let remote = Liveness.judge(record: record, beat: beat, now: Clock.nowMilliseconds(), ttl: 60_000,
-                                    localHost: "another-host", isAlive: { _ in true })
+                                    localHost: "another-host", fate: { _, _ in .running })
         #expect(remote.state == .dead)
         #expect(eventually(within: 2) { !ProcessRunner.isAlive(hbPid) })
     }

@@ -57,7 +57,13 @@ public struct HookFiles {
     public func waiterPidFile(_ session: String) -> String { Files.join(folder, session, "waiter.pid") }
 
     /// The pid recorded as `session`'s waiter.
-    public func waiterPid(_ session: String) -> Int32? {
-        Files.readString(waiterPidFile(session)).flatMap { Int32($0.trimmingSpaces().split(separator: "\n").first ?? "") }
+    public func waiterPid(_ session: String) -> Int32? { waiter(session)?.pid }
+
+    /// The pid recorded as `session`'s waiter and its start (``ProcessIdentity``), when recorded.
+    public func waiter(_ session: String) -> (pid: Int32, start: String?)? {
+        guard let text = Files.readString(waiterPidFile(session)) else { return nil }
+        let lines = text.split(separator: "\n").map { String($0).trimmingSpaces() }
+        guard let first = lines.first, let pid = Int32(first) else { return nil }
+        return (pid, lines.count > 1 && !lines[1].isEmpty ? lines[1] : nil)
     }
 }

@@ -96,12 +96,14 @@ extension Coord {
         name == session ? self : Coord(store: CoordStore(repository: repository, session: name))
     }
 
-    /// Records `pid` as the session's waiter and stops the one recorded before it.
+    /// Records `pid` as the session's waiter and stops the one recorded before it, if that very
+    /// process still runs (never a later process that was given the same pid).
     static func replaceWaiter(files: HookFiles, session: String, with pid: Int32) {
-        if let old = files.waiterPid(session), old != pid, old > 0, ProcessRunner.isAlive(old) {
-            kill(old, SIGTERM)
+        if let old = files.waiter(session), old.pid != pid, old.pid > 0,
+           ProcessIdentity.isRunning(old.pid, start: old.start) {
+            kill(old.pid, SIGTERM)
         }
-        Files.writeAtomically(files.waiterPidFile(session), "\(pid)\n")
+        Files.writeAtomically(files.waiterPidFile(session), "\(pid)\n\(ProcessIdentity.start(of: pid) ?? "")\n")
     }
 
     /// Unread messages not announced yet. Keeps `told` small: once it holds more than 500 ids,

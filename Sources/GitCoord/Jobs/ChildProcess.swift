@@ -218,25 +218,35 @@ enum SupervisorSignals {
 }
 
 /// The local, unsynced list of jobs supervised on this host: one file per running job naming its
-/// session and supervisor pid. ``Coord/reapLostJobs()`` reads this short list, so noticing a
+/// session, supervisor pid and the supervisor's start (``ProcessIdentity``). ``Coord/reapLostJobs()`` reads this short list, so noticing a
 /// vanished supervisor costs a directory read, not a scan of every job.
 struct RunningIndex {
     let folder: String
     var path: String { Files.join(folder, "running") }
 
     func add(_ id: String, session: String, supervisorPid: pid_t) {
-        Files.writeAtomically(Files.join(path, id), "\(session)\n\(supervisorPid)\n")
+        let start = ProcessIdentity.start(of: supervisorPid) ?? ""
+        Files.writeAtomically(Files.join(path, id), "\(session)\n\(supervisorPid)\n\(start)\n")
     }
 
     func remove(_ id: String) { Files.remove(Files.join(path, id)) }
 
-    /// (job id, session, supervisor pid) of every entry.
-    func entries() -> [(String, String, Int32)] {
+    struct Entry {
+        var id: String
+        var session: String
+        var supervisorPid: Int32
+        /// nil in entries written before starts were recorded, or where the system does not say.
+        var supervisorStart: String?
+    }
+
+    /// Every entry.
+    func entries() -> [Entry] {
         Files.list(path).compactMap { id in
             guard !id.contains(".tmp."), let text = Files.readString(Files.join(path, id)) else { return nil }
-            let lines = text.split(separator: "\n").map(String.init)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             guard lines.count >= 2, SessionName.isValid(lines[0]), let pid = Int32(lines[1]) else { return nil }
-            return (id, lines[0], pid)
+            let start = lines.count >= 3 && !lines[2].isEmpty ? lines[2] : nil
+            return Entry(id: id, session: lines[0], supervisorPid: pid, supervisorStart: start)
         }
     }
 }

@@ -25,6 +25,8 @@ public struct JobRecord: Sendable, Equatable {
     public var host: String?
     public var pid: Int32?
     public var supervisorPid: Int32?
+    /// When the supervisor started (``ProcessIdentity``): a later process given its pid is not it.
+    public var supervisorStart: String?
     public var startedAt: Int64?
     public var state: JobState
     public var notify: [String]
@@ -83,6 +85,7 @@ extension JobRecord {
         host = map.value("host")?.stringValue
         pid = map.value("pid")?.intValue.map { Int32(truncatingIfNeeded: $0) }
         supervisorPid = map.value("supervisorPid")?.intValue.map { Int32(truncatingIfNeeded: $0) }
+        supervisorStart = map.value("supervisorStart")?.stringValue
         startedAt = map.value("startedAt")?.intValue
         notify = map.value("notify")?.arrayValue?.compactMap(\.stringValue).filter(SessionName.isValid) ?? []
         tailLines = Int(clamping: map.value("tailLines")?.intValue ?? 20)
@@ -104,6 +107,7 @@ extension JobRecord {
             "id": .string(id), "session": .string(session), "name": name.map(JSONValue.string) ?? .null,
             "command": .array(command.map(JSONValue.string)), "cwd": cwd.map(JSONValue.string) ?? .null,
             "host": host.map(JSONValue.string) ?? .null, "pid": i32(pid), "supervisorPid": i32(supervisorPid),
+            "supervisorStart": supervisorStart.map(JSONValue.string) ?? .null,
             "startedAt": startedAt.map(JSONValue.int) ?? .null, "state": .string(state.rawValue),
             "notify": .array(notify.map(JSONValue.string)), "log": log.map(JSONValue.string) ?? .null,
             "endedAt": endedAt.map(JSONValue.int) ?? .null, "exitCode": i32(exitCode), "signal": i32(signal),

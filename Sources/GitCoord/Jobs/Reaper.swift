@@ -9,12 +9,12 @@ extension Coord {
     public func reapLostJobs() -> [JobRecord] {
         let index = RunningIndex(folder: jobsFolder)
         var lost: [JobRecord] = []
-        for (id, session, supervisor) in index.entries() where !ProcessRunner.isAlive(supervisor) {
-            if let job = try? jobRecord(id, session: session), job.state == .running,
-               let ended = try? markLost(job, reason: "its supervisor (process \(supervisor)) vanished"), ended.state == .lost {
+        for entry in index.entries() where !ProcessIdentity.isRunning(entry.supervisorPid, start: entry.supervisorStart) {
+            if let job = try? jobRecord(entry.id, session: entry.session), job.state == .running,
+               let ended = try? markLost(job, reason: "its supervisor (process \(entry.supervisorPid)) vanished"), ended.state == .lost {
                 lost.append(ended)
             }
-            index.remove(id)
+            index.remove(entry.id)
         }
         return lost
     }
@@ -28,7 +28,7 @@ extension Coord {
         let now = store.now()
         if job.host == ProcessRunner.hostName {
             if let s = job.supervisorPid {
-                return ProcessRunner.isAlive(s) ? nil : "its supervisor (process \(s)) vanished"
+                return ProcessIdentity.isRunning(s, start: job.supervisorStart) ? nil : "its supervisor (process \(s)) vanished"
             }
             let since = jobBeat(job) ?? job.startedAt ?? now
             return now - since > Coord.jobBeatStale ? "its supervisor never started" : nil

@@ -49,7 +49,10 @@ extension Coord {
                 "log": .string(log), "notified": false, "detached": .bool(spec.detached),
             ]
             if let name = spec.name { f["name"] = .string(name) }
-            if let supervisorPid { f["supervisorPid"] = .int(Int64(supervisorPid)) }
+            if let supervisorPid {
+                f["supervisorPid"] = .int(Int64(supervisorPid))
+                if let start = ProcessIdentity.start(of: supervisorPid) { f["supervisorStart"] = .string(start) }
+            }
             tx.set(Coord.jobPath(id), f)
             tx.subject = "jobs: start \(id)\(spec.name.map { " \($0)" } ?? "") \(spec.command.joined(separator: " ").prefix(120))"
             tx.operation = "jobs.start"
@@ -97,7 +100,8 @@ extension Coord {
         guard let job = try jobRecord(id, session: session) else { throw CoordError.usage("no job \(id) in session \(session)") }
         guard job.state == .running else { throw CoordError.refused("job \(id) is \(job.state.rawValue), not waiting to run") }
         try store.update(DocumentID(.jobs, session), as: session) { (tx) throws(CoordError) in
-            tx.set(Coord.jobPath(id), ["supervisorPid": .int(Int64(getpid()))])
+            tx.set(Coord.jobPath(id), ["supervisorPid": .int(Int64(getpid())),
+                                       "supervisorStart": ProcessIdentity.start(of: getpid()).map(JSONValue.string) ?? .null])
             tx.subject = "jobs: supervise \(id) in process \(getpid())"
             tx.operation = "jobs.supervise"
         }

@@ -13,15 +13,18 @@ public struct Beat: Sendable, Equatable {
     public var at: Int64
     /// The process whose life is the session's life (the watched agent), when known.
     public var pid: Int32?
+    /// When that process started (``ProcessIdentity``): a later process given the same pid is not it.
+    public var pidStart: String?
     /// The host that beat.
     public var host: String?
     /// Whether the watched process was seen to end.
     public var ended: Bool
     public var endedAt: Int64?
 
-    public init(at: Int64, pid: Int32? = nil, host: String? = nil, ended: Bool = false, endedAt: Int64? = nil) {
+    public init(at: Int64, pid: Int32? = nil, host: String? = nil, ended: Bool = false, endedAt: Int64? = nil, pidStart: String? = nil) {
         self.at = at
         self.pid = pid
+        self.pidStart = pidStart
         self.host = host
         self.ended = ended
         self.endedAt = endedAt
@@ -42,7 +45,8 @@ extension Coord {
             pid: map.value("pid")?.intValue.map { Int32(truncatingIfNeeded: $0) },
             host: map.value("host")?.stringValue,
             ended: map.value("ended")?.boolValue ?? false,
-            endedAt: map.value("endedAt")?.intValue)
+            endedAt: map.value("endedAt")?.intValue,
+            pidStart: map.value("pidStart")?.stringValue)
     }
 
     /// Records a heartbeat of `name`: now, from this host.
@@ -56,7 +60,13 @@ extension Coord {
         let host = ProcessRunner.hostName
         return try store.update(DocumentID(.beat, name), as: name) { (tx) throws(CoordError) in
             var fields: [String: JSONValue] = ["at": .int(tx.stamp.milliseconds), "host": .string(host)]
-            if let pid { fields["pid"] = .int(Int64(pid)) } else if clearPid { fields["pid"] = .null }
+            if let pid {
+                fields["pid"] = .int(Int64(pid))
+                fields["pidStart"] = ProcessIdentity.start(of: pid).map(JSONValue.string) ?? .null
+            } else if clearPid {
+                fields["pid"] = .null
+                fields["pidStart"] = .null
+            }
             if let ended {
                 fields["ended"] = .bool(ended)
                 fields["endedAt"] = ended ? .int(tx.stamp.milliseconds) : .null
@@ -108,7 +118,8 @@ extension Coord {
         let name = try requireSession()
         guard let record = try sessionRecord(name) else { throw Coord.notJoined(name) }
         var watched = watchPid
-        if watched == nil, let p = record.pid, record.host == ProcessRunner.hostName, ProcessRunner.isAlive(p) {
+        if watched == nil, let p = record.pid, record.host == ProcessRunner.hostName,
+           ProcessIdentity.isRunning(p, start: record.pidStart) {
             watched = p
         }
         if let watchPid, !ProcessRunner.isAlive(watchPid) {

@@ -27,6 +27,7 @@ public struct SessionStatus: Sendable, Equatable {
         o["lastSeen"] = lastSeen.map(JSONValue.int) ?? .null
         o["reason"] = .string(reason)
         o["beatPid"] = beat?.pid.map { .int(Int64($0)) } ?? .null
+        o["beatPidStart"] = beat?.pidStart.map(JSONValue.string) ?? .null
         o["beatHost"] = beat?.host.map(JSONValue.string) ?? .null
         return .object(o)
     }
@@ -40,11 +41,12 @@ public enum Liveness {
     /// Judges a session.
     ///
     /// In order: a session that left is `left`; a beat that recorded its watched process's end is
-    /// `dead`; on the host that recorded it, the process (the beat's pid, else `join --pid`) is
-    /// checked: gone is `dead`, running is `alive`; otherwise the age of the last sign of life
-    /// decides: within `ttl` `alive`, within `3 × ttl` `stale`, beyond that `dead`.
+    /// `dead`; on the host that recorded it, the process (the beat's pid, else `join --pid`,
+    /// each with its recorded start) is checked: gone or replaced by a later process with the same
+    /// pid is `dead`, running is `alive`; otherwise the age of the last sign of life decides:
+    /// within `ttl` `alive`, within `3 × ttl` `stale`, beyond that `dead`.
     public static func judge(record: SessionRecord, beat: Beat?, now: Int64, ttl: Int64,
-                             localHost: String, isAlive: (Int32) -> Bool) -> SessionStatus {
+                             localHost: String, fate: (Int32, String?) -> ProcessFate) -> SessionStatus {
         var s = SessionStatus(record: record, beat: beat, state: .dead, lastSeen: nil, reason: "")
         s.lastSeen = [beat?.at, record.joinedAt].compactMap { $0 }.max()
         if record.left {
@@ -59,13 +61,19 @@ public enum Liveness {
             return s
         }
         let host = beat?.host ?? record.host
-        if host == localHost, let pid = beat?.pid ?? record.pid {
-            if isAlive(pid) {
+        let watched: (pid: Int32, start: String?)? = beat?.pid.map { ($0, beat?.pidStart) } ?? record.pid.map { ($0, record.pidStart) }
+        if host == localHost, let watched {
+            let pid = watched.pid
+            switch fate(pid, watched.start) {
+            case .running:
                 s.state = .alive
                 s.reason = "process \(pid) is running"
-            } else {
+            case .gone:
                 s.state = .dead
                 s.reason = "process \(pid) is gone"
+            case .replaced:
+                s.state = .dead
+                s.reason = "process \(pid) is gone (its pid now names another process)"
             }
             return s
         }
@@ -112,7 +120,7 @@ extension Coord {
     public func sessionStatus(_ name: String) throws(CoordError) -> SessionStatus? {
         guard let record = try sessionRecord(name) else { return nil }
         return Liveness.judge(record: record, beat: try lastBeat(name), now: store.now(), ttl: heartbeatTTL,
-                              localHost: ProcessRunner.hostName, isAlive: ProcessRunner.isAlive)
+                              localHost: ProcessRunner.hostName, fate: ProcessIdentity.fate)
     }
 
     /// The status of every session, sorted by name; without `includeLeft`, sessions that left are skipped.
@@ -121,7 +129,7 @@ extension Coord {
         var out: [SessionStatus] = []
         for record in try sessionRecords() where includeLeft || !record.left {
             out.append(Liveness.judge(record: record, beat: try lastBeat(record.name), now: now, ttl: ttl,
-                                      localHost: host, isAlive: ProcessRunner.isAlive))
+                                      localHost: host, fate: ProcessIdentity.fate))
         }
         return out.sorted { $0.record.name < $1.record.name }
     }

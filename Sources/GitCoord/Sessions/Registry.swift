@@ -5,6 +5,9 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var host: String?
     public var worktree: String?
     public var pid: Int32?
+    /// When that process started (``ProcessIdentity``), so a later process given the same pid
+    /// is not taken for it.
+    public var pidStart: String?
     /// A random id for this incarnation of the session, new at each join.
     public var instance: String?
     /// The agent's own session id (for example Claude Code's), so a resumed agent keeps its name.
@@ -14,12 +17,14 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var leftAt: Int64?
 
     public init(name: String, role: String? = nil, host: String? = nil, worktree: String? = nil, pid: Int32? = nil,
-                instance: String? = nil, agentSession: String? = nil, joinedAt: Int64? = nil, left: Bool = false, leftAt: Int64? = nil) {
+                instance: String? = nil, agentSession: String? = nil, joinedAt: Int64? = nil, left: Bool = false, leftAt: Int64? = nil,
+                pidStart: String? = nil) {
         self.name = name
         self.role = role
         self.host = host
         self.worktree = worktree
         self.pid = pid
+        self.pidStart = pidStart
         self.instance = instance
         self.agentSession = agentSession
         self.joinedAt = joinedAt
@@ -49,6 +54,7 @@ extension Coord {
                 "left": false,
                 "leftAt": nil,
                 "pid": pid.map { .int(Int64($0)) } ?? .null,
+                "pidStart": pid.flatMap(ProcessIdentity.start(of:)).map(JSONValue.string) ?? .null,
             ]
             if let role { fields["role"] = .string(role) }
             if let agentSession { fields["agentSession"] = .string(agentSession) }
@@ -103,6 +109,7 @@ extension SessionRecord {
         host = map.value("host")?.stringValue
         worktree = map.value("worktree")?.stringValue
         pid = map.value("pid")?.intValue.map { Int32(truncatingIfNeeded: $0) }
+        pidStart = map.value("pidStart")?.stringValue
         instance = map.value("instance")?.stringValue
         agentSession = map.value("agentSession")?.stringValue
         joinedAt = map.value("joinedAt")?.intValue
@@ -119,6 +126,7 @@ extension SessionRecord {
         o["host"] = host.map(JSONValue.string) ?? .null
         o["worktree"] = worktree.map(JSONValue.string) ?? .null
         o["pid"] = pid.map { .int(Int64($0)) } ?? .null
+        o["pidStart"] = pidStart.map(JSONValue.string) ?? .null
         o["instance"] = instance.map(JSONValue.string) ?? .null
         o["agentSession"] = agentSession.map(JSONValue.string) ?? .null
         o["joinedAt"] = joinedAt.map(JSONValue.int) ?? .null
