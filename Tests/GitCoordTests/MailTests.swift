@@ -74,7 +74,9 @@ struct MailFixture {
         #expect(try f["bob"].inbox(InboxQuery(unreadOnly: true)).map(\.message.id) == [a.id, b.id])
         #expect(try f["bob"].inbox(InboxQuery(unreadOnly: true)).count == 2)
         let mailCommits = try f.commitCount("refs/coord/mail/bob")
-        let shown = try f["bob"].show(String(a.id.prefix(6)))
+        // Both ids start with m- and the same time-window pair: 5 random characters make the
+        // prefix unique but for a 1 in 33 million chance (6 left only 2, and collided 1 in 1,024).
+        let shown = try f["bob"].show(String(a.id.prefix(9)))
         #expect(shown.message.body == "one" && !shown.read)
         #expect(try f["bob"].unreadIDs() == [b.id])
         #expect(try f["bob"].inbox().map(\.read) == [true, false])
