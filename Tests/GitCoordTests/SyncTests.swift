@@ -4,6 +4,18 @@ import GitCoordStore
 import Testing
 
 @Suite struct SyncTests {
+    /// The report line of a board that moved names the tasks and counts the comments (comment
+    /// records are named by time, which means nothing to a reader).
+    @Test func aBoardMoveNamesItsTasksAndCountsItsComments() {
+        let moved = MovedDocument(document: .board, from: nil, to: ObjectID.hashBlob([]), how: .created,
+                                  added: 4, changed: 0, messages: 0,
+                                  ids: ["T-aaaaaa", "1795631805607.0000-cngq", "T-bbbbbb", "T-cccccc"])
+        #expect(SyncReport.describe(moved) == "new, 4 new cells (T-aaaaaa, T-bbbbbb, T-cccccc, 1 comment) [created]")
+        let changed = MovedDocument(document: .board, from: nil, to: ObjectID.hashBlob([]), how: .merged,
+                                    added: 0, changed: 1, messages: 0, ids: ["T-aaaaaa"])
+        #expect(SyncReport.describe(changed) == "1 changed (T-aaaaaa) [merged]")
+    }
+
     @Test func aMessageSentInOneCloneArrivesInAnotherAfterBothSync() async throws {
         let f = try SyncFixture(clones: 2)
         let id = try f.send(from: 0, to: "s1")

@@ -129,9 +129,15 @@ extension SyncReport {
         if m.how == .created { parts.append("new") }
         if m.messages > 0 { parts.append("\(m.messages) new message\(m.messages == 1 ? "" : "s")") }
         let otherNew = m.added - m.messages
-        if otherNew > 0 { parts.append("\(otherNew) new \(kind == .board ? "task cell" : "cell")\(otherNew == 1 ? "" : "s")") }
+        if otherNew > 0 { parts.append("\(otherNew) new cell\(otherNew == 1 ? "" : "s")") }
         if m.changed > 0 { parts.append("\(m.changed) changed") }
-        if kind == .board, !m.ids.isEmpty { parts.append("(" + m.ids.joined(separator: ", ") + ")") }
+        if kind == .board, !m.ids.isEmpty {
+            // Task cells by id; comment records (named by time) only counted.
+            let tasks = m.ids.filter { $0.hasPrefix("T-") }
+            let comments = m.ids.count - tasks.count
+            let list = "(" + (tasks + (comments > 0 ? ["\(comments) comment\(comments == 1 ? "" : "s")"] : [])).joined(separator: ", ") + ")"
+            if parts.isEmpty { parts.append(list) } else { parts[parts.count - 1] += " " + list }
+        }
         if parts.isEmpty { parts.append(m.how == .merged ? "merged history" : "history only") }
         return parts.joined(separator: ", ") + " [\(m.how.rawValue)]"
     }
