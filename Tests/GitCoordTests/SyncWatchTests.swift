@@ -13,11 +13,13 @@ import Testing
         func add(_ e: String) { events.withLock { $0.append(e) } }
     }
 
-    /// Runs `watchSync` in clone `path` until `log.stop` is set (at most 30 s).
+    /// Runs `watchSync` in clone `path` until `log.stop` is set (at most 3 minutes: longer than
+    /// any wait in these tests, so a slow run fails on its condition, not on a watcher that
+    /// already gave up).
     static func watch(_ path: String, _ log: Log, intervalMs: Int64 = 200) -> Task<Void, any Error> {
         Task {
             let coord = Coord(store: try CoordStore.open(at: path, session: "watcher"))
-            var options = SyncWatchOptions(intervalMs: intervalMs, maxBackoffMs: 400, stopAfterMs: 30_000)
+            var options = SyncWatchOptions(intervalMs: intervalMs, maxBackoffMs: 400, stopAfterMs: 180_000)
             options.shouldStop = { log.stop.load(ordering: .relaxed) }
             try await coord.watchSync(options: options) { event in
                 switch event {
