@@ -221,6 +221,12 @@ struct HookTarget: ParsableArguments {
             return Files.join(work, ".claude", scope == .local ? "settings.local.json" : "settings.json")
         }
     }
+
+    /// Where install receipts are kept: this repository's hooks folder, nil outside a repository
+    /// (then uninstall removes containers it empties, as without a receipt).
+    func receipts() -> HookFiles? {
+        (try? Coord.open()).map { HookFiles(coord: $0) }
+    }
 }
 
 extension GitCoordCommand.Hooks {
@@ -234,6 +240,7 @@ extension GitCoordCommand.Hooks {
             let after = try ClaudeSettings.install(into: before)
             if after == before { say("git coord hooks already in \(path)"); return }
             try writeSettings(path, after, like: path)
+            target.receipts()?.setInstallReceipt(ClaudeSettings.receipt(for: before), for: path)
             say("added git coord hooks to \(path)")
         }
     }
@@ -245,13 +252,16 @@ extension GitCoordCommand.Hooks {
         func run() throws {
             let path = try target.path()
             guard let before = Files.read(path) else { say("no settings file at \(path)"); return }
-            guard let after = try ClaudeSettings.uninstall(from: before) else {
+            let receipts = target.receipts()
+            guard let after = try ClaudeSettings.uninstall(from: before, receipt: receipts?.installReceipt(for: path)) else {
                 Files.remove(path)
+                receipts?.setInstallReceipt(nil, for: path)
                 say("removed \(path), which held only git coord hooks")
                 return
             }
             if after == before { say("no git coord hooks in \(path)"); return }
             try writeSettings(path, after, like: path)
+            receipts?.setInstallReceipt(nil, for: path)
             say("removed git coord hooks from \(path)")
         }
     }

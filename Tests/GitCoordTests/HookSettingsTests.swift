@@ -62,6 +62,23 @@ enum HookFixtures {
         #expect(try ClaudeSettings.uninstall(from: installed) == original)
     }
 
+    /// What was there before install stays after uninstall, even empty: an empty hooks object, an
+    /// event with an empty array. Without the receipt, emptied containers go (the file then
+    /// means the same).
+    @Test func emptyContainersThatWereThereBeforeInstallStay() throws {
+        for text in ["{\"hooks\": {}}\n", "{\n  \"hooks\": {\n    \"Stop\": []\n  }\n}\n", "{\"hooks\":{\"Stop\":[],\"PreToolUse\":[]}}"] {
+            let original = Array(text.utf8)
+            let receipt = ClaudeSettings.receipt(for: original)
+            #expect(receipt.hadHooks)
+            let installed = try ClaudeSettings.install(into: original)
+            #expect(installed != original)
+            #expect(try ClaudeSettings.uninstall(from: installed, receipt: receipt) == original, "\(text)")
+            #expect(try ClaudeSettings.uninstall(from: installed) != original, "without the receipt the empty containers go")
+        }
+        #expect(ClaudeSettings.receipt(for: Array("{\"hooks\":{\"Stop\":[],\"Mine\":[]}}".utf8)).hadEvents == ["Stop"])
+        #expect(ClaudeSettings.receipt(for: nil) == ClaudeSettings.Receipt(hadHooks: false, hadEvents: []))
+    }
+
     @Test func aMissingFileIsCreatedAndRemovedAgain() throws {
         let made = try ClaudeSettings.install(into: nil)
         #expect(String(decoding: made, as: UTF8.self) == ClaudeSettings.snippet)
@@ -89,7 +106,8 @@ enum HookFixtures {
             let installed = try ClaudeSettings.install(into: original)
             #expect(try ClaudeSettings.install(into: installed) == installed)
             // "{}\n" is what install starts from for a missing file, so it is removed again.
-            #expect(try ClaudeSettings.uninstall(from: installed) == (original == Array("{}\n".utf8) ? nil : original))
+            let receipt = ClaudeSettings.receipt(for: original)
+            #expect(try ClaudeSettings.uninstall(from: installed, receipt: receipt) == (original == Array("{}\n".utf8) ? nil : original))
         }
     }
 
@@ -108,10 +126,14 @@ enum HookFixtures {
                 let event = events[s / 4 % events.count]
                 if hookMembers.contains(where: { $0.hasPrefix("\"\(event)\"") }) { continue }
                 let group = "{\"hooks\"\(colon)[{\"type\"\(colon)\"command\",\"command\"\(colon)\"echo \(s)\"}]}"
-                hookMembers.append("\"\(event)\"\(colon)[\(pad(3))\(group)\(pad(2))]")
+                // Now and then an event with an empty array, which install fills and uninstall
+                // must leave empty, not remove.
+                hookMembers.append(s % 5 == 2 ? "\"\(event)\"\(colon)[]" : "\"\(event)\"\(colon)[\(pad(3))\(group)\(pad(2))]")
             }
         }
-        if !hookMembers.isEmpty {
+        if hookMembers.isEmpty, seeds.contains(where: { $0 % 3 == 0 }) {
+            members.append("\"hooks\"\(colon){}")  // an empty hooks object, kept by uninstall
+        } else if !hookMembers.isEmpty {
             members.append("\"hooks\"\(colon){" + hookMembers.map { pad(2) + $0 }.joined(separator: ",") + pad(1) + "}")
         }
         if members.isEmpty { return "{}\(nl)" }

@@ -161,6 +161,20 @@ extension String {
         #expect(CLI.run(["hooks", "install", "codex"], in: repo.path).status == 2)
     }
 
+    /// Install remembers what the file held (here an empty hooks object and an empty Stop array),
+    /// so uninstall gives back the very bytes, also through a relative --settings path.
+    @Test func uninstallThroughTheCLIKeepsContainersThatWereThereBefore() throws {
+        let repo = try TempRepo()
+        let original = "{\n  \"model\": \"opus\",\n  \"hooks\": {\n    \"Stop\": []\n  }\n}\n"
+        Files.writeAtomically(Files.join(repo.path, "custom.json"), original)
+        #expect(CLI.run(["hooks", "install", "claude", "--settings", "custom.json"], in: repo.path).status == 0)
+        #expect(Files.readString(Files.join(repo.path, "custom.json")) != original)
+        #expect(CLI.run(["hooks", "uninstall", "claude", "--settings", "custom.json"], in: repo.path).status == 0)
+        #expect(Files.readString(Files.join(repo.path, "custom.json")) == original)
+        let receipts = try #require(Files.readString(Files.join(repo.path, ".git", "coord", "hooks", "installs.json")))
+        #expect(receipts == "{}\n", "the receipt is dropped once used")
+    }
+
     @Test func printShowsTheClaudeSnippetAndTheGenericCommands() throws {
         let repo = try TempRepo()
         #expect(CLI.run(["hooks", "print", "claude"], in: repo.path).stdout == ClaudeSettings.snippet)

@@ -80,11 +80,47 @@ public enum ClaudeSettings {
         return Splice.apply(edits, to: bytes)
     }
 
+    /// What a settings file already held that install would fill: whether it had a `hooks`
+    /// object, and which of our events already had an array there. Uninstall keeps those, even
+    /// emptied, so that install then uninstall gives back `"hooks": {}` or `"Stop": []` too.
+    public struct Receipt: Sendable, Equatable {
+        public var hadHooks: Bool
+        public var hadEvents: Set<String>
+
+        public init(hadHooks: Bool, hadEvents: Set<String>) {
+            self.hadHooks = hadHooks
+            self.hadEvents = hadEvents
+        }
+
+        /// `{"hadEvents":[...],"hadHooks":BOOL}`, as kept on disk.
+        public var json: JSONValue {
+            .object(["hadHooks": .bool(hadHooks), "hadEvents": .array(hadEvents.sorted().map(JSONValue.string))])
+        }
+
+        public init?(json: JSONValue) {
+            guard let had = json["hadHooks"]?.boolValue, let events = json["hadEvents"]?.arrayValue else { return nil }
+            hadHooks = had
+            hadEvents = Set(events.compactMap(\.stringValue))
+        }
+    }
+
+    /// The receipt for installing into `original` (nil: a missing file).
+    public static func receipt(for original: [UInt8]?) -> Receipt {
+        guard let original, let root = try? parseRoot(original), case .object(_, _, let members)? = root["hooks"] else {
+            return Receipt(hadHooks: false, hadEvents: [])
+        }
+        let ours = Set(entries.map(\.event))
+        return Receipt(hadHooks: true, hadEvents: Set(members.map(\.key).filter(ours.contains)))
+    }
+
     // MARK: Uninstall
 
     /// The settings file with every hook group of ours removed, or nil when the file should be
     /// deleted (it held nothing but what install made from a missing file).
-    public static func uninstall(from bytes: [UInt8]) throws(CoordError) -> [UInt8]? {
+    ///
+    /// An event array, or the `hooks` object, left empty is removed, unless `receipt` says the
+    /// file had it before install: then it stays, empty.
+    public static func uninstall(from bytes: [UInt8], receipt: Receipt? = nil) throws(CoordError) -> [UInt8]? {
         let root = try parseRoot(bytes)
         guard case .object(_, _, let rootMembers) = root,
               let hooksIndex = rootMembers.firstIndex(where: { $0.key == "hooks" }),
@@ -96,11 +132,11 @@ public enum ClaudeSettings {
             guard case .array(_, _, let elements) = member.value else { continue }
             let ours = Set(elements.indices.filter { isOurs(elements[$0], bytes: bytes, subcommand: nil) })
             if ours.isEmpty { continue }
-            if ours.count == elements.count { emptiedEvents.insert(k); continue }
+            if ours.count == elements.count, receipt?.hadEvents.contains(member.key) != true { emptiedEvents.insert(k); continue }
             edits += Splice.removing(ours, of: elements.map { ($0.start, $0.end) }, in: member.value)
         }
         if !emptiedEvents.isEmpty {
-            if emptiedEvents.count == hookMembers.count {
+            if emptiedEvents.count == hookMembers.count, receipt?.hadHooks != true {
                 edits += Splice.removing([hooksIndex], of: rootMembers.map { ($0.keyStart, $0.value.end) }, in: root)
             } else {
                 edits += Splice.removing(emptiedEvents, of: hookMembers.map { ($0.keyStart, $0.value.end) }, in: rootMembers[hooksIndex].value)

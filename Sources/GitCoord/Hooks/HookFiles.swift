@@ -11,6 +11,8 @@ import Darwin
 /// - `<SESSION>/told`: ids of the messages the agent has been told about, one per line, so each
 ///   message is announced once.
 /// - `<SESSION>/waiter.pid`: the pid of the one Stop-hook waiter of that session.
+/// - `installs.json`: for each settings file `hooks install` edited from this repository, what it
+///   held before (``ClaudeSettings/Receipt``), so that `hooks uninstall` gives back its bytes.
 public struct HookFiles {
     public let folder: String
 
@@ -33,6 +35,26 @@ public struct HookFiles {
 
     public func remember(agent id: String, as session: String) {
         if self.session(forAgent: id) != session { Files.writeAtomically(agentFile(id), session + "\n") }
+    }
+
+    var installsFile: String { Files.join(folder, "installs.json") }
+
+    /// The receipt `hooks install` left for the settings file at `path`.
+    public func installReceipt(for path: String) -> ClaudeSettings.Receipt? {
+        guard let bytes = Files.read(installsFile), let all = try? JSONValue.parse(bytes),
+              let entry = all[Self.absolute(path)] else { return nil }
+        return ClaudeSettings.Receipt(json: entry)
+    }
+
+    /// Records (or, with nil, forgets) the receipt for the settings file at `path`.
+    public func setInstallReceipt(_ receipt: ClaudeSettings.Receipt?, for path: String) {
+        var all = Files.read(installsFile).flatMap { try? JSONValue.parse($0) }?.objectValue ?? [:]
+        all[Self.absolute(path)] = receipt?.json
+        Files.writeAtomically(installsFile, JSONValue.object(all).canonicalString + "\n")
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : Files.join(Files.currentDirectory(), path)
     }
 
     func toldFile(_ session: String) -> String { Files.join(folder, session, "told") }
