@@ -100,6 +100,7 @@ enum MailBench {
         var unread: [Double] = []
         var cliSend: [Double] = []
         var cliUnread: [Double] = []
+        var cliLatest: [Double] = []
 
         init(messages: Int, _ bench: Bench) throws {
             self.messages = messages
@@ -141,6 +142,10 @@ enum MailBench {
             t0 = Clock.monotonicNanoseconds()
             _ = CLI.run(["inbox", "--unread"], in: repo.path, session: "bob")
             cliUnread.append(Double(Clock.monotonicNanoseconds() - t0) / 1e6)
+            t0 = Clock.monotonicNanoseconds()
+            let latest = CLI.run(["inbox", "--limit", "20"], in: repo.path, session: "bob")
+            cliLatest.append(Double(Clock.monotonicNanoseconds() - t0) / 1e6)
+            guard latest.stdout.contains("cli \(i)") else { throw CoordError.data("inbox --limit 20 missed the newest message") }
         }
     }
 
@@ -165,6 +170,7 @@ enum MailBench {
         row("inbox --unread, in-process", small.unread, large.unread)
         row("git coord send (CLI)", small.cliSend, large.cliSend)
         row("git coord inbox --unread (CLI)", small.cliUnread, large.cliUnread)
+        row("git coord inbox --limit 20 (CLI)", small.cliLatest, large.cliLatest)
     }
 
     /// Writes bob's mailbox with `messages` messages and his read marks for all but the newest

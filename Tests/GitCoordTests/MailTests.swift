@@ -67,6 +67,30 @@ struct MailFixture {
         #expect(throws: CoordError.self) { try f["alice"].send(Outgoing(to: ["@reviewer"], body: "x")) }
     }
 
+    /// `inbox --limit N` and `sent --limit N` read only the newest time windows; whatever the
+    /// times (here over 200 days, so ids wrap around their 1,024 windows four times), they give
+    /// exactly the newest N of the whole mailbox, also with --from.
+    @Test func theNewestNFromTheLatestWindowsAreTheNewestOfTheWholeMailbox() async throws {
+        await propertyCheck(count: 10, input: Gen.int(in: 0...1_000_000).array(of: 15...45)) { offsets in
+            let f = try MailFixture([("alice", nil), ("bob", nil), ("carol", nil)])
+            let base = Clock.nowMilliseconds() - 200 * 86_400_000
+            for (k, o) in offsets.enumerated() {
+                let sender = k % 3 == 0 ? "carol" : "alice"
+                let at = base + Int64(o) * 17_280  // anywhere in the 200 days
+                f[sender].store.now = { at }
+                try f[sender].send(Outgoing(to: ["bob"], body: "m\(k)"))
+            }
+            let all = try f["bob"].inbox().map(\.message.id)
+            let fromCarol = try f["bob"].inbox(InboxQuery(from: "carol")).map(\.message.id)
+            let sent = try f["alice"].sent().map(\.sent.id)
+            for n in [1, 2, 5, 14, 100] {
+                #expect(try f["bob"].inbox(InboxQuery(limit: n)).map(\.message.id) == Array(all.suffix(n)))
+                #expect(try f["bob"].inbox(InboxQuery(from: "carol", limit: n)).map(\.message.id) == Array(fromCarol.suffix(n)))
+                #expect(try f["alice"].sent(limit: n).map(\.sent.id) == Array(sent.suffix(n)))
+            }
+        }
+    }
+
     @Test func listingDoesNotMarkReadButShowDoesAndAddsNoHistory() throws {
         let f = try MailFixture()
         let a = try f["alice"].send(Outgoing(to: ["bob"], body: "one"))

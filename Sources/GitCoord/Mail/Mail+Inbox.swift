@@ -21,7 +21,8 @@ extension Coord {
     /// The messages in this session's mailbox, oldest first, each with its read and ack state.
     ///
     /// With `unreadOnly` the cost follows the number of unread messages (see ``UnreadIndex``);
-    /// without it, the whole mailbox is read.
+    /// with a `limit`, the newest time windows are read until they hold the `limit` newest
+    /// messages (see ``Mail/walkNewest(_:folder:limit:now:take:)``); otherwise the whole mailbox.
     public func inbox(_ query: InboxQuery = InboxQuery()) throws(CoordError) -> [InboxItem] {
         let me = try requireSession()
         if let from = query.from { try SessionName.validate(from, what: "sender name in --from") }
@@ -40,6 +41,16 @@ extension Coord {
                 items.append(InboxItem(message: m, read: false, acked: try box.bytes(Mail.ackPath(id)) != nil))
             }
             return items
+        }
+        if let limit = query.limit {
+            try Mail.walkNewest(box, folder: "msgs", limit: limit, now: store.now()) { (c) throws(CoordError) -> Int64? in
+                guard let blob = c.new, let bytes = try? repository.readBlob(blob), let m = Message(bytes: bytes),
+                      m.id == Shard.id(fromPath: c.path), query.from == nil || m.from == query.from else { return nil }
+                items.append(InboxItem(message: m, read: unread[m.id] == nil, acked: try box.bytes(Mail.ackPath(m.id)) != nil))
+                return m.sentAt
+            }
+            items.sort { ($0.message.sentAt, $0.message.id) < ($1.message.sentAt, $1.message.id) }
+            return Array(items.suffix(limit))
         }
         let acked = Set(try box.blobs(under: "acks").map { Shard.id(fromPath: $0.path) })
         for c in try box.blobs(under: "msgs") where c.path.hasSuffix(".rec") {

@@ -48,18 +48,14 @@ extension Coord {
         let me = try requireSession()
         if let limit, limit < 1 { throw CoordError.usage("--limit must be at least 1, not \(limit)") }
         let box = try store.snapshot(Mail.mailbox(me))
-        var records: [SentRecord] = []
-        for c in try box.blobs(under: "sent") where c.path.hasSuffix(".rec") {
+        func record(_ c: TreeChange) -> SentRecord? {
             guard let blob = c.new, let bytes = try? repository.readBlob(blob), let v = try? JSONValue.parse(bytes),
-                  let r = SentRecord(record: v), r.id == Shard.id(fromPath: c.path) else { continue }
-            if unackedOnly && !r.ackRequired { continue }
-            records.append(r)
+                  let r = SentRecord(record: v), r.id == Shard.id(fromPath: c.path) else { return nil }
+            return unackedOnly && !r.ackRequired ? nil : r
         }
-        records.sort { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }
         var boxes: [String: Snapshot] = [:]
         var seens: [String: Snapshot] = [:]
-        var items: [SentItem] = []
-        for r in records {
+        func item(_ r: SentRecord) throws(CoordError) -> SentItem? {
             var receipts: [SentItem.Receipt] = []
             for to in r.to where SessionName.isValid(to) {
                 if boxes[to] == nil { boxes[to] = try store.snapshot(Mail.mailbox(to)) }
@@ -69,9 +65,22 @@ extension Coord {
                 receipts.append(SentItem.Receipt(recipient: to, read: read || ack != nil, ack: ack?.id == r.id ? ack : nil))
             }
             let item = SentItem(sent: r, receipts: receipts)
-            if unackedOnly && item.fullyAcked { continue }
-            items.append(item)
+            return unackedOnly && item.fullyAcked ? nil : item
         }
+        var items: [SentItem] = []
+        if let limit {
+            // The newest windows only, until they hold the `limit` newest (see Mail.walkNewest).
+            try Mail.walkNewest(box, folder: "sent", limit: limit, now: store.now()) { (c) throws(CoordError) -> Int64? in
+                guard let r = record(c), let made = try item(r) else { return nil }
+                items.append(made)
+                return r.sentAt
+            }
+        } else {
+            for c in try box.blobs(under: "sent") where c.path.hasSuffix(".rec") {
+                if let r = record(c), let made = try item(r) { items.append(made) }
+            }
+        }
+        items.sort { ($0.sent.sentAt, $0.sent.id) < ($1.sent.sentAt, $1.sent.id) }
         if let limit, items.count > limit { items = Array(items.suffix(limit)) }
         return items
     }

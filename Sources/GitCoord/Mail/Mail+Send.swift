@@ -54,8 +54,8 @@ extension Coord {
                 thread = try store.snapshot(Mail.mailbox(me)).record(Mail.sentPath(id)).flatMap(SentRecord.init(record:))?.thread ?? id
             }
         }
-        let id = Mail.newID()
         let sentAt = store.now()
+        let id = Mail.newID(now: sentAt)  // the id's time window and sentAt from one clock reading
         let message = Message(id: id, from: me, to: recipients, subject: out.subject, body: out.body, replyTo: replyTo,
                               sentAt: sentAt, stamp: nil, urgent: out.urgent, ackRequired: out.ackRequired, thread: thread ?? id)
         let line = "mail: \(id) from \(me) to \(recipients.joined(separator: ","))" + (out.subject.map { " \"\($0)\"" } ?? "")

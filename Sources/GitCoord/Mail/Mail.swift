@@ -34,9 +34,57 @@ public enum Mail {
     /// mailbox (however much history it holds) is skipped by the tree diff as equal subtrees. The
     /// window is 2^22 ms (about 70 minutes) and the 1,024 windows repeat every 50 days.
     public static func newID(now: Int64 = Clock.nowMilliseconds()) -> String {
-        let window = Int((now >> 22) & 1023)
-        let a = IDGenerator.alphabet[window >> 5], b = IDGenerator.alphabet[window & 31]
-        return IDGenerator.make(idPrefix + String(a) + String(b), length: idLength - 2)
+        IDGenerator.make(idPrefix + windowCode(now >> windowShift), length: idLength - 2)
+    }
+
+    /// A time window is 2^22 ms (about 70 minutes); ids carry the window's number modulo 1,024.
+    static let windowShift: Int64 = 22
+
+    /// The two characters naming absolute window `w` (modulo 1,024), as in ids and shard folders.
+    static func windowCode(_ w: Int64) -> String {
+        let code = Int(w & 1023)
+        return String(IDGenerator.alphabet[code >> 5]) + String(IDGenerator.alphabet[code & 31])
+    }
+
+    /// Hands the records of `folder` (`msgs` or `sent`, sharded by message id) to `take` newest
+    /// window first, until `limit` of them that `take` counted (by returning their `sentAt`) are
+    /// newer than anything in the folders not yet read can be.
+    ///
+    /// A message's id names the window of its sender's clock when it was sent, and its `sentAt`
+    /// comes from the same reading, so every message in the folders of windows before `w` was
+    /// sent before window `w` began; one window of slack covers a clock read across a boundary
+    /// and records from peers whose clocks run ahead (the merge refuses stamps more than 10
+    /// minutes ahead). The walk starts one window past the later of `now` and the document's
+    /// commit stamp (a hybrid logical clock: never behind any writer's clock when it wrote, so
+    /// never behind a `sentAt` in the tree, whatever this clock says), and ids wrap every 1,024
+    /// windows (about 50 days), so a folder also holds older cycles: those are read with it and
+    /// sort below. After 1,024 windows every folder has been read. Records under folders that no
+    /// window names (only a forged id makes one) are not visited.
+    static func walkNewest(_ snapshot: Snapshot, folder: String, limit: Int, now: Int64,
+                           take: (TreeChange) throws(CoordError) -> Int64?) throws(CoordError) {
+        var present: Set<String> = []
+        for a in try snapshot.entries(folder) where a.kind == .tree {
+            for b in try snapshot.entries(folder + "/" + a.name) where b.kind == .tree { present.insert(a.name + b.name) }
+        }
+        let windowMs: Int64 = 1 << windowShift
+        let top = max(now, try snapshot.stamp()?.milliseconds ?? now)
+        var w = (top >> windowShift) + 1
+        var counted: [Int64] = []
+        for _ in 0..<1024 {
+            let code = windowCode(w)
+            if present.contains(code) {
+                let path = folder + "/" + String(code.prefix(1)) + "/" + String(code.suffix(1))
+                for c in try snapshot.blobs(under: path) where c.path.hasSuffix(".rec") {
+                    if let sentAt = try take(c) { counted.append(sentAt) }
+                }
+            }
+            if counted.count >= limit {
+                counted.sort(by: >)
+                counted.removeSubrange(limit...)
+                if counted[limit - 1] > (w << windowShift) + windowMs { return }
+            }
+            w -= 1
+        }
     }
 }
 
