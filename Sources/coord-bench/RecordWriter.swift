@@ -1,9 +1,15 @@
 import GitCoord
 import GitCoordStore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `coord-bench write-records REPO SESSION COUNT LABEL`: writes COUNT records, one store write
-/// each, into the board of the repository at REPO, as SESSION. Used by the concurrency tests and
-/// benchmarks to run many real writer processes at once.
+/// each, into the board of the repository at REPO, as SESSION, and prints `ok I` (unbuffered) as
+/// soon as write I has returned. Used by the concurrency and crash tests and the benchmarks to
+/// run many real writer processes at once, and to know which writes a killed one had completed.
 enum RecordWriter {
     static func run(_ args: [String]) throws {
         guard args.count == 4, let count = Int(args[2]) else {
@@ -20,6 +26,8 @@ enum RecordWriter {
                 tx.subject = "board: record \(label)#\(i)"
                 tx.operation = "test.record"
             }
+            let line = Array("ok \(i)\n".utf8)
+            _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
         }
     }
 }
