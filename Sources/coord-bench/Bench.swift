@@ -1,10 +1,5 @@
 import CoordTestSupport
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Timing helpers and the report printer shared by every section.
 final class Bench {
@@ -20,13 +15,7 @@ final class Bench {
 
     /// Prints one report line at once, so a long run shows progress and a failure keeps what came before.
     func line(_ text: String) {
-        var bytes = Array((text + "\n").utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { if errno == EINTR { continue }; return }
-            off += n
-        }
+        Files.writeAll(1, Array((text + "\n").utf8))
     }
 
     /// Runs `body` once and returns the seconds it took.

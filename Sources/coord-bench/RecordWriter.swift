@@ -1,10 +1,5 @@
 import GitCoord
 import GitCoordStore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `coord-bench write-records REPO SESSION COUNT LABEL`: writes COUNT records, one store write
 /// each, into the board of the repository at REPO, as SESSION, and prints `ok I` (unbuffered) as
@@ -26,8 +21,7 @@ enum RecordWriter {
                 tx.subject = "board: record \(label)#\(i)"
                 tx.operation = "test.record"
             }
-            let line = Array("ok \(i)\n".utf8)
-            _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            Files.writeAll(1, Array("ok \(i)\n".utf8))
         }
     }
 }

@@ -37,15 +37,7 @@ struct FileOutput {
     static let standardOutput = FileOutput(fd: 1)
     static let standardError = FileOutput(fd: 2)
 
-    func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { if errno == EINTR { continue }; return }
-            off += n
-        }
-    }
+    func write(_ text: String) { Files.writeAll(fd, Array(text.utf8)) }
 }
 
 /// Prints a line to standard output.

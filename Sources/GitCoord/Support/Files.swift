@@ -33,14 +33,22 @@ public enum Files {
         let tmp = "\(path).tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return false }
+        let written = writeAll(fd, bytes)
+        close(fd)
+        guard written, rename(tmp, path) == 0 else { unlink(tmp); return false }
+        return true
+    }
+
+    /// Writes all of `bytes` to an open descriptor, resuming after partial writes and signals.
+    @discardableResult
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var off = 0
         while off < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 { if errno == EINTR { continue }; close(fd); unlink(tmp); return false }
+            if n < 0 { if errno == EINTR { continue }; return false }
+            if n == 0 { return false }
             off += n
         }
-        close(fd)
-        guard rename(tmp, path) == 0 else { unlink(tmp); return false }
         return true
     }
 
