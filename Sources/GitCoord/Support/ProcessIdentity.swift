@@ -34,20 +34,22 @@ public enum ProcessIdentity {
     /// The start of the running process `pid` (`BOOT-ID:TICKS`), nil when it is not running or
     /// the system does not say.
     public static func start(of pid: Int32) -> String? {
-        guard pid > 0, let boot = bootID, let stat = Files.readString("/proc/\(pid)/stat"),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        // After the command name in parentheses: field 3 (state) onwards; field 22 is starttime.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 19, fields[19].allSatisfy(\.isNumber) else { return nil }
+        start(stat: ProcessRunner.procStat(pid))
+    }
+
+    /// The start in `/proc/PID/stat` fields from field 3 on: field 22, starttime, is index 19.
+    static func start(stat fields: [Substring]?) -> String? {
+        guard let boot = bootID, let fields, fields.count > 19, fields[19].allSatisfy(\.isNumber) else { return nil }
         return "\(boot):\(fields[19])"
     }
 
     /// What became of the process recorded as `pid` with `start` (nil: recorded by pid alone).
     public static func fate(of pid: Int32, start: String?) -> ProcessFate {
-        guard ProcessRunner.isAlive(pid) else { return .gone }
+        let stat = ProcessRunner.procStat(pid)  // read once: whether it runs, and since when
+        guard ProcessRunner.isAlive(pid, stat: stat) else { return .gone }
         guard let start else { return .running }
         if let boot = bootID, !start.hasPrefix(boot + ":") { return .replaced }
-        guard let now = self.start(of: pid) else { return .running }
+        guard let now = self.start(stat: stat) else { return .running }
         return now == start ? .running : .replaced
     }
 

@@ -70,15 +70,23 @@ public enum ProcessRunner {
 
     /// Whether a process with this pid exists on this host (zombies count as gone).
     public static func isAlive(_ pid: Int32) -> Bool {
+        isAlive(pid, stat: procStat(pid))
+    }
+
+    /// `isAlive` given the process's `/proc/PID/stat` fields (``procStat(_:)``), read once.
+    static func isAlive(_ pid: Int32, stat: [Substring]?) -> Bool {
         guard pid > 0 else { return false }
         if kill(pid, 0) != 0 && errno == ESRCH { return false }
         // A zombie still answers kill(0); /proc tells it apart.
-        if let stat = Files.readString("/proc/\(pid)/stat"),
-           let close = stat.lastIndex(of: ")") {
-            let rest = stat[stat.index(after: close)...].split(separator: " ")
-            if let state = rest.first, state == "Z" || state == "X" { return false }
-        }
+        if let state = stat?.first, state == "Z" || state == "X" { return false }
         return true
+    }
+
+    /// The fields of `/proc/PID/stat` after the command name in parentheses, from field 3 (the
+    /// state) on; nil where there is no such file.
+    static func procStat(_ pid: Int32) -> [Substring]? {
+        guard pid > 0, let stat = Files.readString("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
     }
 
     /// This machine's host name.
