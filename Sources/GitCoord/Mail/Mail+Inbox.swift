@@ -43,14 +43,19 @@ extension Coord {
             return items
         }
         if let limit = query.limit {
+            var messages: [Message] = []
             try Mail.walkNewest(box, folder: "msgs", limit: limit, now: store.now()) { (c) throws(CoordError) -> Int64? in
                 guard let blob = c.new, let bytes = try? repository.readBlob(blob), let m = Message(bytes: bytes),
                       m.id == Shard.id(fromPath: c.path), query.from == nil || m.from == query.from else { return nil }
-                items.append(InboxItem(message: m, read: unread[m.id] == nil, acked: try box.bytes(Mail.ackPath(m.id)) != nil))
+                messages.append(m)
                 return m.sentAt
             }
-            items.sort { ($0.message.sentAt, $0.message.id) < ($1.message.sentAt, $1.message.id) }
-            return Array(items.suffix(limit))
+            messages.sort { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }
+            // Receipts are looked up for the messages shown only, not for every one the walk read.
+            for m in messages.suffix(limit) {
+                items.append(InboxItem(message: m, read: unread[m.id] == nil, acked: try box.bytes(Mail.ackPath(m.id)) != nil))
+            }
+            return items
         }
         let acked = Set(try box.blobs(under: "acks").map { Shard.id(fromPath: $0.path) })
         for c in try box.blobs(under: "msgs") where c.path.hasSuffix(".rec") {

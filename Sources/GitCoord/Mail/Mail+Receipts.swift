@@ -70,18 +70,29 @@ extension Coord {
         var items: [SentItem] = []
         if let limit {
             // The newest windows only, until they hold the `limit` newest (see Mail.walkNewest).
+            // Receipts decide whether a record counts only with --unacked; otherwise they are
+            // read for the records shown, not for every one the walk passes.
+            var found: [(record: SentRecord, item: SentItem?)] = []
             try Mail.walkNewest(box, folder: "sent", limit: limit, now: store.now()) { (c) throws(CoordError) -> Int64? in
-                guard let r = record(c), let made = try item(r) else { return nil }
-                items.append(made)
+                guard let r = record(c) else { return nil }
+                if unackedOnly {
+                    guard let made = try item(r) else { return nil }
+                    found.append((r, made))
+                } else {
+                    found.append((r, nil))
+                }
                 return r.sentAt
             }
-        } else {
-            for c in try box.blobs(under: "sent") where c.path.hasSuffix(".rec") {
-                if let r = record(c), let made = try item(r) { items.append(made) }
+            found.sort { ($0.record.sentAt, $0.record.id) < ($1.record.sentAt, $1.record.id) }
+            for f in found.suffix(limit) {
+                if let made = f.item { items.append(made) } else if let made = try item(f.record) { items.append(made) }
             }
+            return items
+        }
+        for c in try box.blobs(under: "sent") where c.path.hasSuffix(".rec") {
+            if let r = record(c), let made = try item(r) { items.append(made) }
         }
         items.sort { ($0.sent.sentAt, $0.sent.id) < ($1.sent.sentAt, $1.sent.id) }
-        if let limit, items.count > limit { items = Array(items.suffix(limit)) }
         return items
     }
 
