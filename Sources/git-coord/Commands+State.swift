@@ -208,24 +208,27 @@ struct HookTarget: ParsableArguments {
     @Option(name: .customLong("settings"), help: ArgumentHelp("Edit this settings file instead.", valueName: "PATH"))
     var settingsFile: String?
 
-    func path() throws(CoordError) -> String {
+    /// The settings file to edit, and where install receipts are kept: this repository's hooks
+    /// folder, nil outside a repository (then uninstall removes containers it empties, as
+    /// without a receipt). The repository is opened once for both.
+    func resolve() throws(CoordError) -> (path: String, receipts: HookFiles?) {
         guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude; for others see `git coord hooks print generic`") }
-        if let settingsFile { return settingsFile }
+        let needsRepository = settingsFile == nil && scope != .user
+        let coord: Coord?
+        do { coord = try Coord.open() } catch {
+            if needsRepository { throw error }
+            coord = nil
+        }
+        let receipts = coord.map { HookFiles(coord: $0) }
+        if let settingsFile { return (settingsFile, receipts) }
         switch scope {
         case .user:
             guard let home = ProcessEnvironment.get("HOME"), !home.isEmpty else { throw CoordError.usage("HOME is not set: pass --settings PATH") }
-            return Files.join(home, ".claude", "settings.json")
+            return (Files.join(home, ".claude", "settings.json"), receipts)
         case .project, .local:
-            let coord = try Coord.open()
-            guard let work = coord.repository.workDir else { throw CoordError.usage("a bare repository has no project settings: use --scope user or --settings PATH") }
-            return Files.join(work, ".claude", scope == .local ? "settings.local.json" : "settings.json")
+            guard let work = coord?.repository.workDir else { throw CoordError.usage("a bare repository has no project settings: use --scope user or --settings PATH") }
+            return (Files.join(work, ".claude", scope == .local ? "settings.local.json" : "settings.json"), receipts)
         }
-    }
-
-    /// Where install receipts are kept: this repository's hooks folder, nil outside a repository
-    /// (then uninstall removes containers it empties, as without a receipt).
-    func receipts() -> HookFiles? {
-        (try? Coord.open()).map { HookFiles(coord: $0) }
     }
 }
 
@@ -235,12 +238,12 @@ extension GitCoordCommand.Hooks {
         @OptionGroup var target: HookTarget
 
         func run() throws {
-            let path = try target.path()
+            let (path, receipts) = try target.resolve()
             let before = Files.read(path)
             let after = try ClaudeSettings.install(into: before)
             if after == before { say("git coord hooks already in \(path)"); return }
             try writeSettings(path, after, like: path)
-            target.receipts()?.setInstallReceipt(ClaudeSettings.receipt(for: before), for: path)
+            receipts?.setInstallReceipt(ClaudeSettings.receipt(for: before), for: path)
             say("added git coord hooks to \(path)")
         }
     }
@@ -250,9 +253,8 @@ extension GitCoordCommand.Hooks {
         @OptionGroup var target: HookTarget
 
         func run() throws {
-            let path = try target.path()
+            let (path, receipts) = try target.resolve()
             guard let before = Files.read(path) else { say("no settings file at \(path)"); return }
-            let receipts = target.receipts()
             guard let after = try ClaudeSettings.uninstall(from: before, receipt: receipts?.installReceipt(for: path)) else {
                 Files.remove(path)
                 receipts?.setInstallReceipt(nil, for: path)
