@@ -99,6 +99,30 @@ show git coord sync
 show git coord inbox --unread --from worker-3
 show git coord board show "$t2"
 
+step "Three Claude Code agents in one folder: each is its own session"
+git worktree add -q -b shared "$demo/shared"
+cd "$demo/shared"
+# Each agent is what Claude Code tells its commands: a session id and its process (a stand-in here).
+agent() { local id=$1; shift; CLAUDE_CODE_SESSION_ID=$id CLAUDE_PID=$pid_of_agent "$@"; }
+sleep 600 & pid_a=$!; sleep 600 & pid_b=$!; sleep 600 & pid_c=$!
+pid_of_agent=$pid_a; agent aaaa-1111 git coord join lead --role coordinator
+pid_of_agent=$pid_b; agent bbbb-2222 git coord join helper-1 --role worker
+pid_of_agent=$pid_c; agent cccc-3333 git coord join helper-2 --role worker
+for a in "aaaa-1111 $pid_a" "bbbb-2222 $pid_b" "cccc-3333 $pid_c"; do
+  set -- $a; printf 'agent %s in %s: whoami -> %s\n' "$1" "${PWD/#$demo/demo}" "$(CLAUDE_CODE_SESSION_ID=$1 CLAUDE_PID=$2 git coord whoami)"
+done
+pid_of_agent=$pid_c; agent cccc-3333 git coord join lead 2>&1 || echo "(exit $?: the name lead belongs to another live agent)"
+# helper-2's Stop hook waits; a message to helper-1 does not wake it, one to helper-2 does.
+stop='{"session_id":"cccc-3333","hook_event_name":"Stop","cwd":"'"$demo/shared"'"}'
+( echo "$stop" | CLAUDE_PID=$pid_c git coord hooks run stop-wait --timeout 30s 2>"$demo/waiter.err"; echo $? >"$demo/waiter.rc" ) &
+for _ in $(seq 100); do [ -f "$demo/project/.git/coord/hooks/helper-2/waiter.pid" ] && break; sleep 0.05; done
+pid_of_agent=$pid_a; agent aaaa-1111 git coord send helper-1 -m "take the parser" >/dev/null
+pid_of_agent=$pid_a; agent aaaa-1111 git coord send helper-2 -m "take the tests" >/dev/null
+wait %% 2>/dev/null || true
+echo "helper-2's Stop hook exited $(cat "$demo/waiter.rc") (2 wakes the agent) and said:"; sed 's/^/  /' "$demo/waiter.err"
+pid_of_agent=$pid_b; echo "helper-1's inbox:"; agent bbbb-2222 git coord inbox | sed 's/^/  /'
+kill $pid_a $pid_b $pid_c 2>/dev/null || true
+
 step "The audit trail is plain git"
 cd "$demo/project"
 show git log --format='%h %s' refs/coord/board

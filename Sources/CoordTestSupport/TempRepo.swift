@@ -117,11 +117,7 @@ public enum Shell {
         for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
         let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { argvC.forEach { free($0) } }
-        var envStrings: [String] = []
-        var i = 0
-        while let e = environ[i] { envStrings.append(String(cString: e)); i += 1 }
-        if let dir { envStrings = envStrings.filter { !$0.hasPrefix("PWD=") } + ["PWD=\(dir)"] }
-        for (k, v) in environment { envStrings = envStrings.filter { !$0.hasPrefix(k + "=") } + ["\(k)=\(v)"] }
+        let envStrings = Shell.childEnvironment(environment, pwd: dir)
         let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
         defer { envC.forEach { free($0) } }
         var pid: pid_t = 0
@@ -178,6 +174,19 @@ public enum CLI {
 func testSpawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
 
 extension Shell {
+    /// The environment of a child: this process's, without the variables that name an agent
+    /// session (a test run inside an agent must not act as that agent), then `environment` over it.
+    static func childEnvironment(_ environment: [String: String], pwd: String?) -> [String] {
+        let agentVariables = AgentSession.environmentVariables + [AgentSession.processVariable]
+        var out: [String] = []
+        var i = 0
+        while let e = environ[i] { out.append(String(cString: e)); i += 1 }
+        out = out.filter { entry in !agentVariables.contains { entry.hasPrefix($0 + "=") } }
+        if let pwd { out = out.filter { !$0.hasPrefix("PWD=") } + ["PWD=\(pwd)"] }
+        for (k, v) in environment { out = out.filter { !$0.hasPrefix(k + "=") } + ["\(k)=\(v)"] }
+        return out
+    }
+
     /// Spawn attributes giving the child an empty signal mask and default handlers, whatever the
     /// test runner's threads block or ignore (a child inheriting a blocked SIGTERM never dies).
     static func cleanSignals() -> posix_spawnattr_t {
@@ -226,10 +235,7 @@ extension Shell {
         if let dir { _ = testSpawnAddChdir(&actions, dir) }
         let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { argvC.forEach { free($0) } }
-        var envStrings: [String] = []
-        var i = 0
-        while let e = environ[i] { envStrings.append(String(cString: e)); i += 1 }
-        for (k, v) in environment { envStrings = envStrings.filter { !$0.hasPrefix(k + "=") } + ["\(k)=\(v)"] }
+        let envStrings = Shell.childEnvironment(environment, pwd: nil)
         let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
         defer { envC.forEach { free($0) } }
         var pid: pid_t = 0

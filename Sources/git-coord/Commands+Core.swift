@@ -31,11 +31,14 @@ extension GitCoordCommand {
     struct Join: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "join",
-            abstract: "Register this worktree as a named session.",
+            abstract: "Register a named session: this agent's, or this worktree's.",
             discussion: """
-                Records NAME in refs/coord/sessions/NAME with its role, host, worktree and pid, and \
-                remembers NAME for this worktree, so later commands here act as NAME. \
-                Names: \(SessionName.rule).
+                Records NAME in refs/coord/sessions/NAME with its role, host, worktree and pid. \
+                Inside an agent (Claude Code's CLAUDE_CODE_SESSION_ID, Codex's CODEX_THREAD_ID) NAME \
+                is bound to that agent session and its process, so several agents in one folder each \
+                act as their own name, and keep it across /clear. Outside an agent NAME is \
+                remembered for this worktree. A name another live session holds is refused (exit 1) \
+                unless --takeover. Names: \(SessionName.rule).
                 """)
 
         @Argument(help: "The session's name, e.g. coordinator or worker-1.")
@@ -50,11 +53,14 @@ extension GitCoordCommand {
         @Option(name: .customLong("agent-session"), help: ArgumentHelp("The agent's own session id, remembered so a resumed agent keeps this name.", valueName: "ID"))
         var agentSession: String?
 
+        @Flag(help: "Take the name even if another live session holds it.")
+        var takeover = false
+
         @OptionGroup var output: JSONFlag
 
         func run() throws {
             let coord = try Coord.open(session: nil)
-            let record = try coord.join(name, role: role, pid: pid, agentSession: agentSession)
+            let record = try coord.join(name, role: role, pid: pid, agentSession: agentSession, takeover: takeover)
             if output.json {
                 printJSON(record.json)
             } else {
@@ -66,7 +72,7 @@ extension GitCoordCommand {
     struct Whoami: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "whoami",
-            abstract: "Print the session this worktree acts as.",
+            abstract: "Print the session this command acts as (this agent's, else this worktree's).",
             discussion: "Exits 1 with a hint when no session is known here.")
 
         @OptionGroup var session: SessionOptions

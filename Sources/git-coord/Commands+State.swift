@@ -182,29 +182,36 @@ extension GitCoordCommand {
             abstract: "Wire an agent's hooks to git coord, so its briefing and messages reach it by themselves.",
             discussion: """
                 `hooks install claude` adds to a Claude Code settings file: SessionStart (startup, \
-                resume, compact) → the brief as context; UserPromptSubmit and PostToolUse → new \
-                unread messages, once each; Stop (asyncRewake) → wait for the next message and wake \
-                the idle session. Nothing else in the file changes, and `hooks uninstall claude` \
-                removes exactly what was added. Our entries run `git coord hooks run ...`.
+                resume, clear, compact, fork) → the agent's name settled and the brief as context; \
+                SessionEnd → the session marked left at once; UserPromptSubmit and PostToolUse → new \
+                unread messages, once each; Stop, StopFailure and the idle-prompt Notification \
+                (asyncRewake) → wait for the next message and wake the idle agent. Several agents in \
+                one folder each get a name of their own. Nothing else in the file changes, and \
+                `hooks uninstall claude` removes exactly what was added.
+
+                The default scope is user (~/.claude/settings.json): every worktree is covered, \
+                later ones too, and nothing is committed for teammates. Each command names this \
+                git-coord binary by its path (found even when Claude Code's PATH lacks it) and exits \
+                0 silently outside a coordinated repository. `hooks doctor` runs each installed \
+                command as Claude Code would and says what is wrong.
 
                 Examples:
-                  git coord hooks install claude                 # .claude/settings.json
-                  git coord hooks install claude --scope local   # .claude/settings.local.json
+                  git coord hooks install claude                   # ~/.claude/settings.json
+                  git coord hooks install claude --scope project   # .claude/settings.json
+                  git coord hooks doctor
                   git coord hooks print generic
                 """,
-            subcommands: [Install.self, Uninstall.self, Print.self, Run.self])
+            subcommands: [Install.self, Uninstall.self, Doctor.self, Print.self, Run.self])
     }
 }
 
-enum HookScope: String, ExpressibleByArgument, CaseIterable {
-    case project, local, user
-}
+extension HookScope: ExpressibleByArgument {}
 
 /// Where and which agent's settings `hooks install` and `uninstall` edit.
 struct HookTarget: ParsableArguments {
     @Argument(help: "The agent: claude.") var agent: String = "claude"
-    @Option(help: "project: .claude/settings.json, local: .claude/settings.local.json, user: ~/.claude/settings.json.")
-    var scope: HookScope = .project
+    @Option(help: "user: ~/.claude/settings.json (every worktree), project: .claude/settings.json, local: .claude/settings.local.json.")
+    var scope: HookScope = .user
     @Option(name: .customLong("settings"), help: ArgumentHelp("Edit this settings file instead.", valueName: "PATH"))
     var settingsFile: String?
 
@@ -215,20 +222,13 @@ struct HookTarget: ParsableArguments {
         guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude; for others see `git coord hooks print generic`") }
         let needsRepository = settingsFile == nil && scope != .user
         let coord: Coord?
-        do { coord = try Coord.open() } catch {
+        do { coord = try Coord.open(agent: nil) } catch {
             if needsRepository { throw error }
             coord = nil
         }
         let receipts = coord.map { HookFiles(coord: $0) }
         if let settingsFile { return (settingsFile, receipts) }
-        switch scope {
-        case .user:
-            guard let home = ProcessEnvironment.get("HOME"), !home.isEmpty else { throw CoordError.usage("HOME is not set: pass --settings PATH") }
-            return (Files.join(home, ".claude", "settings.json"), receipts)
-        case .project, .local:
-            guard let work = coord?.repository.workDir else { throw CoordError.usage("a bare repository has no project settings: use --scope user or --settings PATH") }
-            return (Files.join(work, ".claude", scope == .local ? "settings.local.json" : "settings.json"), receipts)
-        }
+        return (try scope.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord?.repository.workDir), receipts)
     }
 }
 
@@ -239,12 +239,11 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             let (path, receipts) = try target.resolve()
-            let before = Files.read(path)
-            let after = try ClaudeSettings.install(into: before)
-            if after == before { say("git coord hooks already in \(path)"); return }
-            try writeSettings(path, after, like: path)
-            receipts?.setInstallReceipt(ClaudeSettings.receipt(for: before), for: path)
-            say("added git coord hooks to \(path)")
+            if try ClaudeSettings.installFile(path, binary: Executable.current, receipts: receipts) {
+                say("added git coord hooks to \(path)")
+            } else {
+                say("git coord hooks already in \(path)")
+            }
         }
     }
 
@@ -254,17 +253,44 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             let (path, receipts) = try target.resolve()
-            guard let before = Files.read(path) else { say("no settings file at \(path)"); return }
-            guard let after = try ClaudeSettings.uninstall(from: before, receipt: receipts?.installReceipt(for: path)) else {
-                Files.remove(path)
-                receipts?.setInstallReceipt(nil, for: path)
-                say("removed \(path), which held only git coord hooks")
-                return
+            switch try ClaudeSettings.uninstallFile(path, receipts: receipts) {
+            case .noFile: say("no settings file at \(path)")
+            case .nothingOurs: say("no git coord hooks in \(path)")
+            case .removed: say("removed git coord hooks from \(path)")
+            case .deletedFile: say("removed \(path), which held only git coord hooks")
             }
-            if after == before { say("no git coord hooks in \(path)"); return }
-            try writeSettings(path, after, like: path)
-            receipts?.setInstallReceipt(nil, for: path)
-            say("removed git coord hooks from \(path)")
+        }
+    }
+
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "doctor",
+            abstract: "Run each installed hook command as Claude Code would, and say what is wrong and how to mend it.",
+            discussion: """
+                Reads ~/.claude/settings.json, .claude/settings.json and .claude/settings.local.json \
+                (or --settings PATH), and runs each git coord hook command with `sh -c` in the \
+                project folder, with the settings' env over this environment, on a probe payload \
+                that makes the hook answer and change nothing. Exits 1 when anything is wrong.
+                """)
+        @Option(name: .customLong("settings"), help: ArgumentHelp("Check only this settings file.", valueName: "PATH"))
+        var settingsFile: String?
+        @OptionGroup var output: JSONFlag
+
+        func run() async throws {
+            let coord = try Coord.open(agent: nil)
+            let files: [String]
+            if let settingsFile {
+                files = [settingsFile]
+            } else {
+                files = HookScope.allCases.compactMap { try? $0.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord.repository.workDir) }
+            }
+            let findings = await coord.hooksDoctor(settingsFiles: files, binary: Executable.current)
+            if output.json {
+                printJSON(.array(findings.map(\.json)))
+            } else {
+                for f in findings { say(f.line) }
+            }
+            if findings.contains(where: { !$0.ok }) { throw ExitCode(1) }
         }
     }
 
@@ -274,7 +300,7 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             switch agent {
-            case "claude": FileOutput.standardOutput.write(ClaudeSettings.snippet)
+            case "claude": FileOutput.standardOutput.write(ClaudeSettings.snippet(binary: Executable.current))
             case "generic": FileOutput.standardOutput.write(genericSnippet)
             default: throw CoordError.usage("unknown agent '\(agent)': use claude or generic")
             }
@@ -284,7 +310,8 @@ extension GitCoordCommand.Hooks {
             """
             # git coord hooks for any agent. Each reads the agent's hook JSON on stdin when there is
             # one (session_id, cwd, hook_event_name, source) and otherwise acts as this worktree's
-            # session. Add --plain for text instead of Claude Code's JSON answer.
+            # session; inside Codex CLI, CODEX_THREAD_ID names the agent session. Add --plain for
+            # text instead of Claude Code's JSON answer.
             #
             # When a session starts, resumes or was compacted: the briefing.
             git coord hooks run session-start --plain     # or: git coord brief
@@ -292,6 +319,8 @@ extension GitCoordCommand.Hooks {
             git coord hooks run prompt --plain            # prints nothing when there is nothing new
             # When the agent goes idle: wait for the next message; exit 2, summary on stderr.
             git coord hooks run stop-wait --plain
+            # When the session ends: marks it left.
+            git coord hooks run session-end
 
             """
         }
@@ -300,10 +329,10 @@ extension GitCoordCommand.Hooks {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Run one hook (called by the agent: session-start, prompt, post-tool, stop-wait).",
+            abstract: "Run one hook (called by the agent: session-start, session-end, prompt, post-tool, stop-wait).",
             shouldDisplay: false)
 
-        @Argument(help: "session-start, prompt, post-tool or stop-wait.") var kind: String
+        @Argument(help: "session-start, session-end, prompt, post-tool or stop-wait.") var kind: String
         @OptionGroup var session: SessionOptions
         @Flag(help: "Print plain text instead of Claude Code's JSON answer.") var plain = false
         @Option(name: .customLong("timeout"), help: ArgumentHelp("stop-wait: give up after this long (exit 0).", valueName: "DURATION"))
@@ -313,7 +342,7 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             guard let hook = HookKind(rawValue: kind) else {
-                throw CoordError.usage("unknown hook '\(kind)': use session-start, prompt, post-tool or stop-wait")
+                throw CoordError.usage("unknown hook '\(kind)': use session-start, session-end, prompt, post-tool or stop-wait")
             }
             let payload = HookPayload(bytes: readStandardInput())
             if let cwd = payload.cwd, !cwd.isEmpty { _ = chdir(cwd) }
@@ -321,9 +350,17 @@ extension GitCoordCommand.Hooks {
             let result: HookResult
             do {
                 // Outside a repository the hooks have nothing to say.
-                guard let coord = try? session.open() else { return }
+                guard let coord = try? Coord.open(session: session.session, agent: payload.probe ? nil : AgentSession.from(payload: payload)) else { return }
+                CommandActivity.coord = coord
+                if payload.probe {
+                    let answer: JSONValue = ["gitCoordProbe": .object(["hook": .string(kind), "binary": .string(Executable.current),
+                                                                       "session": coord.session.map(JSONValue.string) ?? .null])]
+                    printJSON(answer)
+                    return
+                }
                 switch hook {
                 case .sessionStart: result = try coord.runSessionStartHook(payload, maxBytes: maxBytes)
+                case .sessionEnd: result = try coord.runSessionEndHook(payload)
                 case .prompt, .postTool: result = try coord.runNotifyHook(hook, payload)
                 case .stopWait: result = try coord.runStopWaitHook(payload, timeoutMs: timeout.milliseconds)
                 }
@@ -356,12 +393,4 @@ func readStandardInput() -> [UInt8] {
         if out.count > 64 << 20 { break }
     }
     return out
-}
-
-/// Writes a settings file atomically, keeping the permissions of the file it replaces.
-func writeSettings(_ path: String, _ bytes: [UInt8], like original: String) throws(CoordError) {
-    var st = stat()
-    let hadMode = stat(original, &st) == 0
-    guard Files.writeAtomically(path, bytes) else { throw CoordError.data("cannot write \(path)") }
-    if hadMode { chmod(path, st.st_mode & 0o7777) }
 }

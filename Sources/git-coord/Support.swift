@@ -8,7 +8,7 @@ import Darwin
 
 /// Options every command that acts as a session takes.
 struct SessionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Act as this session (default: $GIT_COORD_SESSION, then the name `join` recorded for this worktree).", valueName: "NAME"))
+    @Option(name: .long, help: ArgumentHelp("Act as this session (default: $GIT_COORD_SESSION, then this agent session's name, then this worktree's).", valueName: "NAME"))
     var session: String?
 
     /// Opens the repository of the current directory acting as the resolved session.

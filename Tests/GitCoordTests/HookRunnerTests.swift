@@ -16,18 +16,35 @@ import Glibc
         }
     }
 
-    @Test func theRememberedAgentNameWinsOverTheWorktreeAndTheRegistryIsTheLastResort() throws {
+    @Test func anAgentKeepsItsNameAcrossClearAndNeverTakesTheNameOfAnotherLiveAgent() throws {
         let repo = try TempRepo()
-        let worker = try repo.coord("worker-1")
-        try worker.join("worker-1", role: "worker", agentSession: "agent-a")
-        let anonymous = try repo.coord(nil)
-        let files = HookFiles(coord: anonymous)
-        #expect(try anonymous.hookSession(HookPayload(sessionID: "agent-a"), files: files) == "worker-1", "found through the registry")
-        #expect(try anonymous.hookSession(HookPayload(sessionID: "agent-b"), files: files) == nil)
-        files.remember(agent: "agent-b", as: "worker-2")
-        #expect(try worker.hookSession(HookPayload(sessionID: "agent-b"), files: files) == "worker-2", "remembered beats the worktree's")
-        #expect(try worker.hookSession(HookPayload(), files: files) == "worker-1")
-        #expect(files.session(forAgent: "../../etc/passwd") == nil)
+        Identity.record("pm", repository: try repo.coord(nil).repository)
+        let me = getpid()
+        let a = AgentSession(id: "agent-a", pid: me, pidStart: ProcessIdentity.start(of: me))
+        let first = try Coord.open(at: repo.path, agent: a)
+        #expect(first.session == "pm" && first.sessionSource == .agent, "a newcomer takes the worktree's free name")
+        let second = try Coord.open(at: repo.path, agent: AgentSession(id: "agent-b"))
+        #expect(second.session == nil)
+        #expect(throws: CoordError.self) { try second.requireSession() }
+        let cleared = AgentSession(id: "agent-a-after-clear", pid: me, pidStart: a.pidStart)
+        #expect(try Coord.open(at: repo.path, agent: cleared).session == "pm", "same process after /clear: same name")
+        let stranger = AgentSession(id: "agent-x", pid: me, pidStart: "another-boot:1")
+        #expect(try Coord.open(at: repo.path, agent: stranger).session == nil, "same pid, other start: not the same agent")
+        #expect(try Coord.open(at: repo.path, session: "ops", agent: a).session == "ops", "--session wins over the agent")
+        #expect(first.agentBindings.name(of: AgentSession(id: "../../etc/passwd")) == nil)
+    }
+
+    @Test func aNameHeldByAnAgentWhoseProcessEndedIsFreeAgain() throws {
+        let repo = try TempRepo()
+        Identity.record("pm", repository: try repo.coord(nil).repository)
+        let gone = ProcessRunner.spawnDetached(["true"], logTo: Files.join(repo.root, "true.log"))!
+        let start = ProcessIdentity.start(of: gone)
+        let deadline = Clock.nowMilliseconds() + 10_000
+        while ProcessIdentity.isRunning(gone, start: start), Clock.nowMilliseconds() < deadline { Clock.sleep(milliseconds: 5) }
+        #expect(!ProcessIdentity.isRunning(gone, start: start))
+        let old = AgentSession(id: "agent-old", pid: gone, pidStart: start ?? "boot:1")
+        try Coord.open(at: repo.path, agent: old).agentBindings.bind(old, to: "pm")
+        #expect(try Coord.open(at: repo.path, agent: AgentSession(id: "agent-new", pid: getpid(), pidStart: ProcessIdentity.start(of: getpid()))).session == "pm")
     }
 
     @Test func theToldListIsPrunedToMessagesStillUnread() throws {

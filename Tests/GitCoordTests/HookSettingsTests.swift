@@ -10,6 +10,8 @@ enum HookFixtures {
 
     static func bytes(_ name: String) -> [UInt8] { Files.read(folder + "/" + name) ?? [] }
     static func text(_ name: String) -> String { String(decoding: bytes(name), as: UTF8.self) }
+    /// The binary path install writes into commands (any absolute path will do).
+    static let binary = "/usr/local/bin/git-coord"
 }
 
 @Suite struct HookSettingsTests {
@@ -19,7 +21,7 @@ enum HookFixtures {
         for name in Self.settingsFiles {
             let original = HookFixtures.bytes(name)
             #expect(!original.isEmpty, "fixture \(name)")
-            let installed = try ClaudeSettings.install(into: original)
+            let installed = try ClaudeSettings.install(into: original, binary: HookFixtures.binary)
             #expect(installed != original)
             #expect(ClaudeSettings.isInstalled(installed))
             #expect(try ClaudeSettings.uninstall(from: installed) == original, "\(name)")
@@ -28,15 +30,15 @@ enum HookFixtures {
 
     @Test func installTwiceAddsNothingTheSecondTime() throws {
         for name in Self.settingsFiles {
-            let once = try ClaudeSettings.install(into: HookFixtures.bytes(name))
-            #expect(try ClaudeSettings.install(into: once) == once, "\(name)")
+            let once = try ClaudeSettings.install(into: HookFixtures.bytes(name), binary: HookFixtures.binary)
+            #expect(try ClaudeSettings.install(into: once, binary: HookFixtures.binary) == once, "\(name)")
         }
-        let fresh = try ClaudeSettings.install(into: nil)
-        #expect(try ClaudeSettings.install(into: fresh) == fresh)
+        let fresh = try ClaudeSettings.install(into: nil, binary: HookFixtures.binary)
+        #expect(try ClaudeSettings.install(into: fresh, binary: HookFixtures.binary) == fresh)
     }
 
     @Test func installKeepsEveryOtherSettingAndHookAndAddsOursInTheDocumentedShape() throws {
-        let installed = try ClaudeSettings.install(into: HookFixtures.bytes("settings-with-hooks.json"))
+        let installed = try ClaudeSettings.install(into: HookFixtures.bytes("settings-with-hooks.json"), binary: HookFixtures.binary)
         let text = String(decoding: installed, as: UTF8.self)
         // Other settings untouched, byte for byte, including fractions and escapes.
         #expect(text.contains(#""env": { "RATIO": "0.75", "MAX": 1.5e3 },"#))
@@ -47,16 +49,17 @@ enum HookFixtures {
         #expect(stop[1]["hooks"].map { h -> String in
             guard case .array(_, _, let hs) = h else { return "" }
             return String(decoding: installed[hs[0].start..<hs[0].end], as: UTF8.self)
-        } == "{\n            \"type\": \"command\",\n            \"command\": \"git coord hooks run stop-wait\",\n            \"asyncRewake\": true,\n            \"timeout\": 86400\n          }")
+        } == "{\n            \"type\": \"command\",\n            \"command\": " + JSONValue.string(ClaudeSettings.command("stop-wait", binary: HookFixtures.binary)).canonicalString + ",\n            \"asyncRewake\": true,\n            \"timeout\": 86400\n          }")
+        for event in ["SessionEnd", "StopFailure", "Notification"] { #expect(root["hooks"]?[event] != nil, "\(event)") }
         #expect(root["hooks"]?["SessionStart"]?.stringValue == nil)
         guard case .array(_, _, let start)? = root["hooks"]?["SessionStart"] else { Issue.record("no SessionStart"); return }
-        #expect(start[0]["matcher"]?.stringValue == "startup|resume|compact")
+        #expect(start[0]["matcher"]?.stringValue == "startup|resume|clear|compact|fork")
         for event in ["UserPromptSubmit", "PostToolUse", "PreToolUse"] { #expect(root["hooks"]?[event] != nil) }
     }
 
     @Test func windowsLineEndingsAreKeptInWhatIsAdded() throws {
         let original = Array("{\r\n  \"model\": \"opus\",\r\n  \"hooks\": {\r\n    \"Stop\": [\r\n      {\"hooks\": [{\"type\": \"command\", \"command\": \"x\"}]}\r\n    ]\r\n  }\r\n}\r\n".utf8)
-        let installed = try ClaudeSettings.install(into: original)
+        let installed = try ClaudeSettings.install(into: original, binary: HookFixtures.binary)
         let text = String(decoding: installed, as: UTF8.self)
         #expect(text.contains("},\r\n      {"))
         #expect(try ClaudeSettings.uninstall(from: installed) == original)
@@ -70,7 +73,7 @@ enum HookFixtures {
             let original = Array(text.utf8)
             let receipt = ClaudeSettings.receipt(for: original)
             #expect(receipt.hadHooks)
-            let installed = try ClaudeSettings.install(into: original)
+            let installed = try ClaudeSettings.install(into: original, binary: HookFixtures.binary)
             #expect(installed != original)
             #expect(try ClaudeSettings.uninstall(from: installed, receipt: receipt) == original, "\(text)")
             #expect(try ClaudeSettings.uninstall(from: installed) != original, "without the receipt the empty containers go")
@@ -80,9 +83,9 @@ enum HookFixtures {
     }
 
     @Test func aMissingFileIsCreatedAndRemovedAgain() throws {
-        let made = try ClaudeSettings.install(into: nil)
-        #expect(String(decoding: made, as: UTF8.self) == ClaudeSettings.snippet)
-        #expect(ClaudeSettings.snippet.hasPrefix("{\n  \"hooks\": {\n    \"SessionStart\": [\n      {\n        \"matcher\": \"startup|resume|compact\",\n"))
+        let made = try ClaudeSettings.install(into: nil, binary: HookFixtures.binary)
+        #expect(String(decoding: made, as: UTF8.self) == ClaudeSettings.snippet(binary: HookFixtures.binary))
+        #expect(ClaudeSettings.snippet(binary: HookFixtures.binary).hasPrefix("{\n  \"hooks\": {\n    \"SessionStart\": [\n      {\n        \"matcher\": \"startup|resume|clear|compact|fork\",\n"))
         #expect(try ClaudeSettings.uninstall(from: made) == nil)
     }
 
@@ -95,7 +98,7 @@ enum HookFixtures {
 
     @Test func invalidSettingsAreRefusedWithoutChange() throws {
         for bad in ["{", "[]", "{\"hooks\": []}", "{\"hooks\": {\"Stop\": {}}}", "{\"a\": 01x}"] {
-            #expect(throws: CoordError.self) { try ClaudeSettings.install(into: Array(bad.utf8)) }
+            #expect(throws: CoordError.self) { try ClaudeSettings.install(into: Array(bad.utf8), binary: HookFixtures.binary) }
         }
     }
 
@@ -103,8 +106,8 @@ enum HookFixtures {
     @Test func installThenUninstallIsTheIdentityOnGeneratedSettings() async throws {
         await propertyCheck(count: 200, input: Gen.int(in: 0...10_000).array(of: 0...6), Gen.int(in: 0...3)) { seeds, styleIndex in
             let original = Array(Self.settings(seeds, style: styleIndex).utf8)
-            let installed = try ClaudeSettings.install(into: original)
-            #expect(try ClaudeSettings.install(into: installed) == installed)
+            let installed = try ClaudeSettings.install(into: original, binary: HookFixtures.binary)
+            #expect(try ClaudeSettings.install(into: installed, binary: HookFixtures.binary) == installed)
             // "{}\n" is what install starts from for a missing file, so it is removed again.
             let receipt = ClaudeSettings.receipt(for: original)
             #expect(try ClaudeSettings.uninstall(from: installed, receipt: receipt) == (original == Array("{}\n".utf8) ? nil : original))

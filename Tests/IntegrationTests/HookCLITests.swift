@@ -78,12 +78,12 @@ extension String {
         let id = t.send(["worker-1", "--urgent", "--subject", "freeze", "-m", "stop pushing to main"])
         let first = t.hook("prompt", "user-prompt-submit.json")
         #expect(first.status == 0)
-        #expect(first.stdout == #"{"hookSpecificOutput":{"additionalContext":"git coord: 1 new message for worker-1 (1 urgent):\n- URGENT "# + id + #" from coordinator: freeze — stop pushing to main\nRead them with `git coord inbox`, or `git coord show ID`.","hookEventName":"UserPromptSubmit"}}"# + "\n")
+        #expect(first.stdout == #"{"hookSpecificOutput":{"additionalContext":"git coord: 1 new message for worker-1 (1 urgent):\n- URGENT "# + id + #" from coordinator: freeze — stop pushing to main\n`git coord inbox` lists them; `git coord show ID` shows one in full.","hookEventName":"UserPromptSubmit"}}"# + "\n")
         #expect(t.hook("prompt", "user-prompt-submit.json").stdout == "")
         #expect(t.hook("post-tool", "post-tool-use.json").stdout == "")
         let id2 = t.send(["worker-1", "-m", "T-2 is ready for you"])
         let tool = t.hook("post-tool", "post-tool-use.json")
-        #expect(tool.stdout == #"{"hookSpecificOutput":{"additionalContext":"git coord: 1 new message for worker-1:\n- "# + id2 + #" from coordinator: T-2 is ready for you\nRead them with `git coord inbox`, or `git coord show ID`.","hookEventName":"PostToolUse"}}"# + "\n")
+        #expect(tool.stdout == #"{"hookSpecificOutput":{"additionalContext":"git coord: 1 new message for worker-1:\n- "# + id2 + #" from coordinator: T-2 is ready for you\n`git coord inbox` lists them; `git coord show ID` shows one in full.","hookEventName":"PostToolUse"}}"# + "\n")
         #expect(t.hook("post-tool", "post-tool-use.json").stdout == "")
         #expect(t.hook("prompt", "user-prompt-submit.json").stdout == "")
     }
@@ -118,7 +118,7 @@ extension String {
         let woke = second.wait()
         let ms = Double(Clock.monotonicNanoseconds() - start) / 1e6
         #expect(woke.status == 2)
-        #expect(woke.stderr == "git coord: 1 new message for worker-1:\n- \(id) from coordinator: wake up: T-3 is yours\nRead them with `git coord inbox`, or `git coord show ID`.\n")
+        #expect(woke.stderr == "git coord: 1 new message for worker-1:\n- \(id) from coordinator: wake up: T-3 is yours\n`git coord inbox` lists them; `git coord show ID` shows one in full.\n")
         #expect(ms < 1000, "woke \(ms) ms after the send")
         #expect(!Files.exists(pidFile))
         // The message was told: the prompt hook does not repeat it.
@@ -142,20 +142,20 @@ extension String {
         let original = Files.read(Payloads.folder + "/settings-with-hooks.json")!
         Files.writeAtomically(settings, original)
         chmod(settings, 0o600)
-        let first = CLI.run(["hooks", "install", "claude"], in: repo.path)
+        let first = CLI.run(["hooks", "install", "claude", "--scope", "project"], in: repo.path)
         #expect(first.status == 0 && first.stdout.hasPrefix("added git coord hooks to "))
         let installed = Files.read(settings)!
-        #expect(CLI.run(["hooks", "install", "claude"], in: repo.path).stdout.hasPrefix("git coord hooks already in "))
+        #expect(CLI.run(["hooks", "install", "claude", "--scope", "project"], in: repo.path).stdout.hasPrefix("git coord hooks already in "))
         #expect(Files.read(settings) == installed)
         var st = stat()
         stat(settings, &st)
         #expect(st.st_mode & 0o777 == 0o600)
-        #expect(CLI.run(["hooks", "uninstall", "claude"], in: repo.path).status == 0)
+        #expect(CLI.run(["hooks", "uninstall", "claude", "--scope", "project"], in: repo.path).status == 0)
         #expect(Files.read(settings) == original)
         // Local scope: a file that did not exist is created, then removed again.
         let local = Files.join(repo.path, ".claude", "settings.local.json")
         #expect(CLI.run(["hooks", "install", "claude", "--scope", "local"], in: repo.path).status == 0)
-        #expect(Files.readString(local) == ClaudeSettings.snippet)
+        #expect(Files.readString(local) == ClaudeSettings.snippet(binary: CLI.binary))
         #expect(CLI.run(["hooks", "uninstall", "claude", "--scope", "local"], in: repo.path).status == 0)
         #expect(!Files.exists(local))
         #expect(CLI.run(["hooks", "install", "codex"], in: repo.path).status == 2)
@@ -177,7 +177,7 @@ extension String {
 
     @Test func printShowsTheClaudeSnippetAndTheGenericCommands() throws {
         let repo = try TempRepo()
-        #expect(CLI.run(["hooks", "print", "claude"], in: repo.path).stdout == ClaudeSettings.snippet)
+        #expect(CLI.run(["hooks", "print", "claude"], in: repo.path).stdout == ClaudeSettings.snippet(binary: CLI.binary))
         let generic = CLI.run(["hooks", "print", "generic"], in: repo.path).stdout
         for kind in ["session-start", "prompt", "stop-wait"] { #expect(generic.contains("git coord hooks run \(kind)")) }
     }

@@ -8,8 +8,35 @@
 /// file around them; uninstalling cuts out exactly those splices. Every other byte stays as it
 /// was, so install followed by uninstall gives back the original file.
 public enum ClaudeSettings {
-    /// The prefix that marks a hook command as ours.
+    /// The prefix that marks a hook command as ours in the form earlier versions wrote.
     public static let marker = "git coord hooks run "
+
+    /// The shell command Claude Code runs for one of our hooks.
+    ///
+    /// It must work when git-coord is not on the PATH Claude Code started with (the absolute path
+    /// of the installing binary comes first, then PATH), and it must cost next to nothing and
+    /// print nothing outside a coordinated repository and for a teammate without git-coord: the
+    /// shell checks both before starting git-coord, and exits 0 otherwise (Docs/Agents.md).
+    public static func command(_ subcommand: String, binary: String) -> String {
+        "p=\(shellQuote(binary)); [ -x \"$p\" ] || p=$(command -v git-coord) || exit 0; "
+            + "d=$(git rev-parse --git-common-dir 2>/dev/null) && [ -d \"$d/coord\" ] && exec \"$p\" hooks run \(subcommand); exit 0"
+    }
+
+    /// `text` quoted for sh.
+    static func shellQuote(_ text: String) -> String {
+        "'" + text.replacing("'", with: "'\\''") + "'"
+    }
+
+    /// The hook subcommand a command of ours runs (`session-start`, `prompt`, ...), nil when the
+    /// command is not ours. Knows the current form and the plain `git coord hooks run KIND`.
+    public static func ourSubcommand(_ command: String) -> Substring? {
+        let tag = "hooks run "
+        guard command.hasPrefix(marker) || (command.contains("git-coord") && command.contains("\" " + tag)) else { return nil }
+        var rest = Substring(command)
+        while !rest.isEmpty, !rest.hasPrefix(tag) { rest = rest.dropFirst() }
+        guard !rest.isEmpty else { return nil }
+        return rest.dropFirst(tag.count).prefix { $0 != " " && $0 != ";" }
+    }
 
     /// One hook handler git coord adds, under one event.
     public struct Entry: Sendable {
@@ -19,11 +46,9 @@ public enum ClaudeSettings {
         public let asyncRewake: Bool
         public let timeout: Int64
 
-        public var command: String { ClaudeSettings.marker + subcommand }
-
-        /// The matcher group, keys in the order they are written.
-        var group: OrderedJSON {
-            var handler: [(String, OrderedJSON)] = [("type", .string("command")), ("command", .string(command))]
+        /// The matcher group running `binary`, keys in the order they are written.
+        func group(binary: String) -> OrderedJSON {
+            var handler: [(String, OrderedJSON)] = [("type", .string("command")), ("command", .string(ClaudeSettings.command(subcommand, binary: binary)))]
             if asyncRewake { handler.append(("asyncRewake", .bool(true))) }
             handler.append(("timeout", .int(timeout)))
             var group: [(String, OrderedJSON)] = []
@@ -34,23 +59,30 @@ public enum ClaudeSettings {
     }
 
     /// What `hooks install claude` adds.
+    ///
+    /// The waiter runs on Stop, and also on StopFailure (a turn ended by an API error fires that
+    /// instead of Stop) and on the idle-prompt Notification (after a user interrupt no Stop fires;
+    /// the prompt then sits idle), so an agent left idle is still woken by a message.
     public static let entries: [Entry] = [
-        Entry(event: "SessionStart", matcher: "startup|resume|compact", subcommand: "session-start", asyncRewake: false, timeout: 30),
+        Entry(event: "SessionStart", matcher: "startup|resume|clear|compact|fork", subcommand: "session-start", asyncRewake: false, timeout: 30),
+        Entry(event: "SessionEnd", matcher: nil, subcommand: "session-end", asyncRewake: false, timeout: 10),
         Entry(event: "UserPromptSubmit", matcher: nil, subcommand: "prompt", asyncRewake: false, timeout: 10),
         Entry(event: "PostToolUse", matcher: nil, subcommand: "post-tool", asyncRewake: false, timeout: 10),
         Entry(event: "Stop", matcher: nil, subcommand: "stop-wait", asyncRewake: true, timeout: 86400),
+        Entry(event: "StopFailure", matcher: nil, subcommand: "stop-wait", asyncRewake: true, timeout: 86400),
+        Entry(event: "Notification", matcher: "idle_prompt", subcommand: "stop-wait", asyncRewake: true, timeout: 86400),
     ]
 
     /// The snippet `hooks print claude` shows: a settings file holding only our hooks.
-    public static var snippet: String {
-        String(decoding: try! install(into: nil), as: UTF8.self)
+    public static func snippet(binary: String) -> String {
+        String(decoding: try! install(into: nil, binary: binary), as: UTF8.self)
     }
 
     // MARK: Install
 
     /// The settings file with our hooks added; `nil` input stands for a missing file. Adds nothing
     /// for an event that already has our hook.
-    public static func install(into original: [UInt8]?) throws(CoordError) -> [UInt8] {
+    public static func install(into original: [UInt8]?, binary: String) throws(CoordError) -> [UInt8] {
         let bytes = original ?? Array("{}\n".utf8)
         let root = try parseRoot(bytes)
         let style = Style.detect(bytes, root: root)
@@ -66,15 +98,15 @@ public enum ClaudeSettings {
                         throw CoordError.usage("the settings file's \"hooks\".\"\(entry.event)\" is not an array; fix it by hand, then run git coord hooks install again")
                     }
                     if elements.contains(where: { isOurs($0, bytes: bytes, subcommand: entry.subcommand) }) { continue }
-                    edits.append(style.append(entry.group, to: groups, depth: 2, bytes: bytes))
+                    edits.append(style.append(entry.group(binary: binary), to: groups, depth: 2, bytes: bytes))
                 } else {
-                    newMembers.append(style.member(entry.event, .array([entry.group]), depth: 2))
+                    newMembers.append(style.member(entry.event, .array([entry.group(binary: binary)]), depth: 2))
                 }
             }
             if !newMembers.isEmpty { edits.append(style.appendMembers(newMembers, to: hooks, depth: 1, bytes: bytes)) }
         } else {
             var events: [(String, OrderedJSON)] = []
-            for entry in entries { events.append((entry.event, .array([entry.group]))) }
+            for entry in entries { events.append((entry.event, .array([entry.group(binary: binary)]))) }
             edits.append(style.appendMembers([style.member("hooks", .object(events), depth: 1)], to: root, depth: 0, bytes: bytes))
         }
         return Splice.apply(edits, to: bytes)
@@ -166,14 +198,12 @@ public enum ClaudeSettings {
         return root
     }
 
-    /// A matcher group all of whose handlers run `git coord hooks run …` (`subcommand` when given).
+    /// A matcher group all of whose handlers run our hooks (`subcommand` when given).
     static func isOurs(_ group: JSONSpan, bytes: [UInt8], subcommand: String?) -> Bool {
         guard case .array(_, _, let handlers)? = group["hooks"], !handlers.isEmpty else { return false }
         return handlers.allSatisfy { h in
-            guard let command = h["command"]?.stringValue, command.hasPrefix(marker) else { return false }
-            guard let subcommand else { return true }
-            let rest = command.dropFirst(marker.count)
-            return rest == subcommand || rest.hasPrefix(subcommand + " ")
+            guard let command = h["command"]?.stringValue, let ours = ourSubcommand(command) else { return false }
+            return subcommand.map { ours == $0 } ?? true
         }
     }
 }

@@ -6,8 +6,6 @@ import Darwin
 
 /// The local (never synced) files hooks keep under `<commondir>/coord/hooks/`.
 ///
-/// - `agents/<agent-session-id>`: the coordination name an agent session acts as, so that a
-///   resumed or compacted agent keeps its name.
 /// - `<SESSION>/told`: ids of the messages the agent has been told about, one per line, so each
 ///   message is announced once.
 /// - `<SESSION>/waiter.pid`: the pid of the one Stop-hook waiter of that session.
@@ -17,25 +15,6 @@ public struct HookFiles {
     public let folder: String
 
     public init(coord: Coord) { folder = Files.join(coord.store.localFolder, "hooks") }
-
-    /// The file naming the coordination session of an agent session id.
-    func agentFile(_ agentSession: String) -> String {
-        let safe = String(agentSession.prefix(128).map { c -> Character in
-            c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_") ? c : "_"
-        })
-        return Files.join(folder, "agents", safe)
-    }
-
-    /// The coordination name remembered for an agent session.
-    public func session(forAgent id: String) -> String? {
-        guard let text = Files.readString(agentFile(id)) else { return nil }
-        let name = text.trimmingSpaces().split(separator: "\n").first.map(String.init) ?? ""
-        return SessionName.isValid(name) ? name : nil
-    }
-
-    public func remember(agent id: String, as session: String) {
-        if self.session(forAgent: id) != session { Files.writeAtomically(agentFile(id), session + "\n") }
-    }
 
     var installsFile: String { Files.join(folder, "installs.json") }
 

@@ -8,14 +8,23 @@ public struct HookPayload: Sendable, Equatable {
     public var sessionID: String?
     public var cwd: String?
     public var event: String?
-    /// SessionStart's `source`: startup, resume, clear or compact.
+    /// SessionStart's `source`: startup, resume, clear, compact or fork.
     public var source: String?
+    /// SessionEnd's `reason`: clear, logout, prompt_input_exit, other, ...
+    public var reason: String?
+    /// The subagent the hook runs in (`agent_id`), nil in the main agent.
+    public var agentID: String?
+    /// Set by `hooks doctor`: answer who the hook would act as, and do nothing else.
+    public var probe = false
 
-    public init(sessionID: String? = nil, cwd: String? = nil, event: String? = nil, source: String? = nil) {
+    public init(sessionID: String? = nil, cwd: String? = nil, event: String? = nil, source: String? = nil,
+                reason: String? = nil, agentID: String? = nil) {
         self.sessionID = sessionID
         self.cwd = cwd
         self.event = event
         self.source = source
+        self.reason = reason
+        self.agentID = agentID
     }
 
     public init(bytes: [UInt8]) {
@@ -24,7 +33,10 @@ public struct HookPayload: Sendable, Equatable {
             sessionID: root["session_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
             cwd: root["cwd"]?.stringValue,
             event: root["hook_event_name"]?.stringValue,
-            source: root["source"]?.stringValue)
+            source: root["source"]?.stringValue,
+            reason: root["reason"]?.stringValue,
+            agentID: root["agent_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+        if case .scalar(let start, let end, nil)? = root["git_coord_probe"] { probe = Array(bytes[start..<end]) == Array("true".utf8) }
     }
 }
 

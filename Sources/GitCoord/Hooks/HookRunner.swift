@@ -6,16 +6,21 @@ import Darwin
 
 /// The hook commands an agent runs (`git coord hooks run KIND`), as library calls.
 ///
-/// - `session-start` (Claude Code's SessionStart, matchers startup, resume, compact): finds the
-///   coordination name of the agent session, (re-)joins it, and answers the brief as
-///   `additionalContext`, so the briefing comes back after every compaction.
+/// - `session-start` (SessionStart: startup, resume, clear, compact, fork): settles the agent's
+///   coordination name (Docs/Agents.md), (re-)joins it, and answers the brief as
+///   `additionalContext`, so the briefing comes back after every compaction or `/clear`.
+/// - `session-end` (SessionEnd): marks the session left, so `alive` is right at once; after
+///   `/clear` it keeps the name for the same agent process instead.
 /// - `prompt` and `post-tool` (UserPromptSubmit, PostToolUse): announce unread messages not yet
-///   announced, once each, as `additionalContext`; print nothing otherwise. Local reads only.
-/// - `stop-wait` (Stop with `asyncRewake`): waits for the next unread message not yet announced and
-///   ends with exit status 2 and a short summary on standard error, which wakes the idle agent. At
-///   most one waiter per session: a new one stops the one before it.
+///   announced, once each, as `additionalContext`; print nothing otherwise; inside a subagent
+///   they stay silent, so every message is still told to the main agent.
+/// - `stop-wait` (Stop, StopFailure and the idle-prompt Notification, with `asyncRewake`): waits for
+///   the next unread message not yet announced and ends with exit status 2 and a short summary on
+///   standard error, which wakes the idle agent. At most one waiter per session: a new one stops
+///   the one before it.
 public enum HookKind: String, Sendable, CaseIterable {
     case sessionStart = "session-start"
+    case sessionEnd = "session-end"
     case prompt
     case postTool = "post-tool"
     case stopWait = "stop-wait"
@@ -24,6 +29,7 @@ public enum HookKind: String, Sendable, CaseIterable {
     public var event: String {
         switch self {
         case .sessionStart: return "SessionStart"
+        case .sessionEnd: return "SessionEnd"
         case .prompt: return "UserPromptSubmit"
         case .postTool: return "PostToolUse"
         case .stopWait: return "Stop"
@@ -32,39 +38,91 @@ public enum HookKind: String, Sendable, CaseIterable {
 }
 
 extension Coord {
-    /// The coordination session a hook acts for: the name remembered for the agent session id,
-    /// else the worktree's session (`--session`, `GIT_COORD_SESSION`, `join`), else the session
-    /// that joined with this agent session id. Nil when none is known.
-    public func hookSession(_ payload: HookPayload, files: HookFiles) throws(CoordError) -> String? {
-        if let id = payload.sessionID, let name = files.session(forAgent: id) { return name }
-        if let session { return session }
-        if let id = payload.sessionID, let r = try sessionRecords().first(where: { $0.agentSession == id }) { return r.name }
+    /// SessionStart: settles the agent's name, (re-)joins it and answers the brief as context.
+    ///
+    /// The name: the one bound to this agent session, or to its process after `/clear`; a fork is
+    /// a new agent and never inherits a name; otherwise the worktree's name while no other live
+    /// agent holds it, else the first free `NAME-2`, `NAME-3`, ... (Docs/Agents.md).
+    public func runSessionStartHook(_ payload: HookPayload, maxBytes: Int = Brief.defaultMaxBytes) throws(CoordError) -> HookResult {
+        let event = HookKind.sessionStart.event
+        var name = session
+        var note: String?
+        if let agent, sessionSource == .agent || sessionSource == .none {
+            let worktree = Identity.worktreeName(repository)
+            var base: String?
+            if payload.source == "fork" {
+                // A fork is a new agent: it never inherits the name of the session it forked from.
+                base = session ?? worktree
+                name = try base.flatMap { (b) throws(CoordError) in try freeName(near: b, for: agent, from: 2) }
+            } else if name == nil {
+                if payload.source == "clear", let cleared = agentBindings.takeCleared() {
+                    name = cleared
+                } else {
+                    base = worktree
+                    name = try base.flatMap { (b) throws(CoordError) in try freeName(near: b, for: agent, from: 1) }
+                }
+            }
+            if let base, let name, name != base {
+                note = "\(base) is held by another agent session, so this agent session is \(name)."
+            }
+        }
+        guard let name else {
+            return .context("git coord: this agent session has no coordination name, and this worktree has none. `git coord join NAME --role ROLE` gives it one.", event: event)
+        }
+        if let agent { agentBindings.bind(agent, to: name) }
+        let me = acting(as: name)
+        defer { me.noteActivity() }
+        let record = try sessionRecord(name)
+        let newAgent = agent != nil && record?.agentSession != agent?.id
+        if record == nil || record?.left == true || newAgent || payload.source == "startup" || payload.source == "resume" {
+            try me.join(name, role: record?.role, pid: agent?.pid, agentSession: agent?.id ?? record?.agentSession, takeover: true)
+        }
+        let brief = try self.brief(for: name, maxBytes: maxBytes)
+        return .context((note.map { "git coord: " + $0 + "\n" } ?? "") + brief.text, event: event)
+    }
+
+    /// The first of `base`, `base-2`, `base-3`, ... that no other live agent holds and no other
+    /// live session is registered as.
+    func freeName(near base: String, for agent: AgentSession, from first: Int) throws(CoordError) -> String? {
+        let bindings = agentBindings
+        for n in first...99 {
+            let candidate = n == 1 ? base : "\(base.prefix(60))-\(n)"
+            guard SessionName.isValid(candidate) else { continue }
+            if bindings.otherLiveHolder(of: candidate, than: agent, isLive: holderIsLive) != nil { continue }
+            if n > 1, let status = try sessionStatus(candidate), status.state == .alive,
+               status.record.agentSession != agent.id { continue }
+            if n == 1, bindings.holder(of: candidate) == nil, let status = try sessionStatus(candidate), status.state == .alive,
+               let other = status.record.agentSession, other != agent.id { continue }
+            return candidate
+        }
         return nil
     }
 
-    /// SessionStart: (re-)joins the agent's session and answers the brief as additional context.
-    public func runSessionStartHook(_ payload: HookPayload, maxBytes: Int = Brief.defaultMaxBytes) throws(CoordError) -> HookResult {
+    /// SessionEnd: the session is left at once (its waiter stopped, its name free again), except
+    /// after `/clear`, when the same agent carries on under a new session id and keeps the name.
+    public func runSessionEndHook(_ payload: HookPayload) throws(CoordError) -> HookResult {
+        guard payload.agentID == nil, let name = session else { return .silent }
+        if payload.reason == "clear" {
+            if agent?.pid == nil { agentBindings.markCleared(name) }
+            return .silent
+        }
+        if let agent { agentBindings.release(name, by: agent) }
         let files = HookFiles(coord: self)
-        guard let name = try hookSession(payload, files: files) else {
-            let join = "git coord join NAME --role ROLE" + (payload.sessionID.map { " --agent-session \($0)" } ?? "")
-            return .context("git coord: this worktree has not joined a coordination session. To take part, run `\(join)`.", event: HookKind.sessionStart.event)
+        Coord.replaceWaiter(files: files, session: name, with: nil)
+        if let record = try sessionRecord(name), !record.left,
+           agent == nil || record.agentSession == nil || record.agentSession == agent?.id {
+            try acting(as: name).leave(name)
         }
-        if let id = payload.sessionID { files.remember(agent: id, as: name) }
-        defer { acting(as: name).noteActivity() }
-        let record = try sessionRecord(name)
-        let newAgent = payload.sessionID != nil && record?.agentSession != payload.sessionID
-        if record == nil || record?.left == true || newAgent || payload.source == "startup" || payload.source == "resume" {
-            try join(name, role: record?.role, agentSession: payload.sessionID ?? record?.agentSession)
-        }
-        let brief = try self.brief(for: name, maxBytes: maxBytes)
-        return .context(brief.text, event: HookKind.sessionStart.event)
+        return .silent
     }
 
-    /// UserPromptSubmit / PostToolUse: tells about unread messages not told before; silent otherwise.
+    /// UserPromptSubmit / PostToolUse: tells about unread messages not told before; silent otherwise
+    /// and always inside a subagent (its context is not the main agent's).
     public func runNotifyHook(_ kind: HookKind, _ payload: HookPayload) throws(CoordError) -> HookResult {
-        let files = HookFiles(coord: self)
-        guard let name = try hookSession(payload, files: files) else { return .silent }
+        guard let name = session else { return .silent }
         acting(as: name).noteActivity()
+        guard payload.agentID == nil else { return .silent }
+        let files = HookFiles(coord: self)
         let new = try untold(name, files: files)
         guard !new.isEmpty else { return .silent }
         files.markTold(new.map(\.id), session: name)
@@ -75,8 +133,8 @@ extension Coord {
     /// told before, and returns exit status 2 with a summary on standard error (status 0 and no
     /// output on time-out, when replaced, or when no session is known).
     public func runStopWaitHook(_ payload: HookPayload, timeoutMs: Int64) throws(CoordError) -> HookResult {
+        guard payload.agentID == nil, let name = session else { return .silent }
         let files = HookFiles(coord: self)
-        guard let name = try hookSession(payload, files: files) else { return .silent }
         let me = getpid()
         Coord.replaceWaiter(files: files, session: name, with: me)
         defer { if files.waiterPid(name) == me { Files.remove(files.waiterPidFile(name)) } }
@@ -93,17 +151,22 @@ extension Coord {
 
     /// A `Coord` on the same repository acting as `name`.
     func acting(as name: String) -> Coord {
-        name == session ? self : Coord(store: CoordStore(repository: repository, session: name))
+        name == session ? self : Coord(store: CoordStore(repository: repository, session: name), agent: agent, source: .explicit)
     }
 
     /// Records `pid` as the session's waiter and stops the one recorded before it, if that very
     /// process still runs (never a later process that was given the same pid).
-    static func replaceWaiter(files: HookFiles, session: String, with pid: Int32) {
+    /// With nil, only stops the recorded waiter (the session ended).
+    static func replaceWaiter(files: HookFiles, session: String, with pid: Int32?) {
         if let old = files.waiter(session), old.pid != pid, old.pid > 0,
            ProcessIdentity.isRunning(old.pid, start: old.start) {
             kill(old.pid, SIGTERM)
         }
-        Files.writeAtomically(files.waiterPidFile(session), "\(pid)\n\(ProcessIdentity.start(of: pid) ?? "")\n")
+        if let pid {
+            Files.writeAtomically(files.waiterPidFile(session), "\(pid)\n\(ProcessIdentity.start(of: pid) ?? "")\n")
+        } else {
+            Files.remove(files.waiterPidFile(session))
+        }
     }
 
     /// Unread messages not announced yet. Keeps `told` small: once it holds more than 500 ids,
@@ -123,7 +186,7 @@ extension Coord {
             lines.append("- \(m.urgent ? "URGENT " : "")\(m.id) from \(m.from): \(m.summary(160))")
         }
         if messages.count > 10 { lines.append("… \(messages.count - 10) more") }
-        lines.append("Read them with `git coord inbox`, or `git coord show ID`.")
+        lines.append("`git coord inbox` lists them; `git coord show ID` shows one in full.")
         return lines.joined(separator: "\n")
     }
 }

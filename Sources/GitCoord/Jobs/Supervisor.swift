@@ -211,7 +211,7 @@ extension Coord {
 }
 
 /// Finds programs the way `posix_spawnp` does, to refuse a command that cannot start up front.
-enum Executable {
+public enum Executable {
     /// Why `program` cannot be started, nil when it can.
     static func problem(_ program: String) -> String? {
         if program.contains("/") {
@@ -227,7 +227,7 @@ enum Executable {
     }
 
     /// This program's own path, to start supervisors and heartbeats from.
-    static var current: String {
+    public static var current: String {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         if n > 0 { return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }

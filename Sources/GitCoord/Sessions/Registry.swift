@@ -36,12 +36,20 @@ public struct SessionRecord: Sendable, Equatable, Codable {
 extension Coord {
     static let sessionCell = "session.lww"
 
-    /// Registers `name` with a role, records it as this worktree's session and returns the record.
+    /// Registers `name` with a role and binds it: inside an agent (``agent``) to that agent
+    /// session and its process, outside an agent to this worktree. Returns the record.
+    ///
+    /// A name that another live session holds (another agent, or a session alive in another
+    /// worktree or on another host) is refused unless `takeover` is set, so a join never silently
+    /// takes a working session's name.
     @discardableResult
-    public func join(_ name: String, role: String?, pid: Int32? = nil, agentSession: String? = nil) throws(CoordError) -> SessionRecord {
+    public func join(_ name: String, role: String?, pid: Int32? = nil, agentSession: String? = nil, takeover: Bool = false) throws(CoordError) -> SessionRecord {
         try SessionName.validate(name)
         if let role { try SessionName.validate(role, what: "role") }
-        let worktree = repository.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? repository.gitDir
+        if !takeover { try refuseTakeover(of: name) }
+        let pid = pid ?? agent?.pid
+        let agentSession = agentSession ?? agent?.id
+        let worktree = worktreePath
         let host = ProcessRunner.hostName
         let instance = IDGenerator.make("i-", length: 10)
         try store.update(DocumentID(.sessions, name), as: name) { (tx) throws(CoordError) in
@@ -62,11 +70,38 @@ extension Coord {
             tx.subject = "sessions: join \(name)\(role.map { " as \($0)" } ?? "") on \(host)"
             tx.operation = "sessions.join"
         }
-        Identity.record(name, repository: repository)
+        Files.makeFolders(store.localFolder)  // hook commands look for it before starting git-coord
+        if let agent {
+            agentBindings.bind(agent, to: name)
+        } else {
+            Identity.record(name, repository: repository)
+        }
         // A join starts a new incarnation: a fresh beat, with this pid (or none) and no end.
         try beat(name, pid: pid, clearPid: pid == nil, ended: false)
         guard let record = try sessionRecord(name) else { throw CoordError.data("joined \(name) but cannot read it back") }
         return record
+    }
+
+    /// Refuses to join as `name` when another live session holds it: an agent bound to it (other
+    /// than this one), or a registration alive in another worktree or on another host.
+    func refuseTakeover(of name: String) throws(CoordError) {
+        let bindings = agentBindings
+        if let holder = bindings.otherLiveHolder(of: name, than: agent, isLive: holderIsLive) {
+            throw CoordError.refused("session '\(name)' is held by another live agent session (\(holder.agent.prefix(13))\(holder.pid.map { ", process \($0)" } ?? "")): choose another name, or pass --takeover to take it over")
+        }
+        guard let status = try sessionStatus(name), status.state == .alive else { return }
+        if let agent, let holder = bindings.holder(of: name), agent.isSameAgent(as: holder) { return }
+        let here = worktreePath
+        let sameHost = status.record.host == nil || status.record.host == ProcessRunner.hostName
+        let sameWorktree = status.record.worktree == nil || status.record.worktree == here
+        if sameHost && sameWorktree { return }
+        let whereText = sameHost ? "in \(status.record.worktree ?? "?")" : "on \(status.record.host ?? "?")"
+        throw CoordError.refused("session '\(name)' is alive \(whereText): choose another name, run `git coord leave \(name)` there first, or pass --takeover")
+    }
+
+    /// This worktree's folder (the git dir for a bare repository), as `join` records it.
+    var worktreePath: String {
+        repository.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? repository.gitDir
     }
 
     /// Marks `name` as gone for good: `sessions` hides it and `alive` answers `left`.

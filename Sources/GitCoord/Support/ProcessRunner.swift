@@ -17,7 +17,7 @@ public enum ProcessRunner {
     }
 
     /// Runs a program to its end and collects its output (at most 64 MiB of each stream).
-    public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> Output {
+    public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:], input: [UInt8]? = nil) async throws -> Output {
         precondition(!argv.isEmpty)
         var env: Environment = .inherit
         if !environment.isEmpty {
@@ -30,6 +30,7 @@ public enum ProcessRunner {
             arguments: Arguments(Array(argv.dropFirst())),
             environment: env,
             workingDirectory: directory.map { FilePath($0) },
+            input: .array(input ?? []),
             output: .string(limit: 64 << 20),
             error: .string(limit: 64 << 20))
         let status: Int32

@@ -1,0 +1,43 @@
+import CoordTestSupport
+import GitCoord
+import GitCoordStore
+
+/// The agent hooks as Claude Code runs them (`sh -c COMMAND`, the command `hooks install` writes),
+/// outside a coordinated repository and inside one, beside `git rev-parse HEAD` in the same run.
+/// Outside, a hook must cost no more than about twice `git rev-parse HEAD`: it runs on every
+/// prompt and tool call of every project once installed at user scope.
+enum HooksBench {
+    static func run(_ bench: Bench) throws {
+        bench.section("hooks: each hook command through sh -c, beside git rev-parse HEAD")
+        let coordinated = try TempRepo()
+        try Shell.git(["-C", coordinated.path, "config", "coord.autoGC", "false"])
+        let pm = try coordinated.coord("pm")
+        try pm.join("pm", role: "coordinator")
+        let plainRepo = try TempRepo()
+        let plainFolder = Files.join(plainRepo.root, "not-a-repository")
+        Files.makeFolders(plainFolder)
+        let m = bench.quick ? 40 : 200
+        let payload = "{\"session_id\":\"bench-agent\",\"hook_event_name\":\"UserPromptSubmit\",\"prompt\":\"go on\"}"
+        let places = [("a git repository without git coord", plainRepo.path), ("a folder outside any repository", plainFolder)]
+
+        let revParse = bench.samples(m) { _ in _ = Shell.run(["git", "rev-parse", "HEAD"], in: plainRepo.path) }
+        bench.line("git rev-parse HEAD (baseline):      \(bench.summary(revParse))")
+        let base = median(revParse)
+        for (label, dir) in places {
+            bench.line("in \(label):")
+            for kind in ["session-start", "session-end", "prompt", "post-tool", "stop-wait"] {
+                let command = ClaudeSettings.command(kind, binary: CLI.binary)
+                let t = bench.samples(m) { _ in _ = Shell.run(["sh", "-c", command], in: dir, input: payload) }
+                bench.line("  \(kind + String(repeating: " ", count: max(0, 14 - kind.count))) \(bench.summary(t))  x\(bench.fmt(median(t) / base, 2)) of rev-parse")
+            }
+        }
+        let inside = ClaudeSettings.command("prompt", binary: CLI.binary)
+        let t = bench.samples(m) { _ in _ = Shell.run(["sh", "-c", inside], in: coordinated.path, input: payload) }
+        bench.line("in a coordinated repository, prompt with nothing new: \(bench.summary(t))")
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : s[s.count / 2]
+    }
+}
