@@ -114,11 +114,11 @@ done
 pid_of_agent=$pid_c; agent cccc-3333 git coord join lead 2>&1 || echo "(exit $?: the name lead belongs to another live agent)"
 # helper-2's Stop hook waits; a message to helper-1 does not wake it, one to helper-2 does.
 stop='{"session_id":"cccc-3333","hook_event_name":"Stop","cwd":"'"$demo/shared"'"}'
-( echo "$stop" | CLAUDE_PID=$pid_c git coord hooks run stop-wait --timeout 30s 2>"$demo/waiter.err"; echo $? >"$demo/waiter.rc" ) &
+( rc=0; echo "$stop" | CLAUDE_PID=$pid_c git coord hooks run stop-wait --timeout 30s 2>"$demo/waiter.err" || rc=$?; echo $rc >"$demo/waiter.rc" ) & waiter=$!
 for _ in $(seq 100); do [ -f "$demo/project/.git/coord/hooks/helper-2/waiter.pid" ] && break; sleep 0.05; done
 pid_of_agent=$pid_a; agent aaaa-1111 git coord send helper-1 -m "take the parser" >/dev/null
 pid_of_agent=$pid_a; agent aaaa-1111 git coord send helper-2 -m "take the tests" >/dev/null
-wait %% 2>/dev/null || true
+wait "$waiter" || true
 echo "helper-2's Stop hook exited $(cat "$demo/waiter.rc") (2 wakes the agent) and said:"; sed 's/^/  /' "$demo/waiter.err"
 pid_of_agent=$pid_b; echo "helper-1's inbox:"; agent bbbb-2222 git coord inbox | sed 's/^/  /'
 kill $pid_a $pid_b $pid_c 2>/dev/null || true
