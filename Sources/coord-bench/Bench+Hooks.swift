@@ -20,16 +20,23 @@ enum HooksBench {
         let payload = "{\"session_id\":\"bench-agent\",\"hook_event_name\":\"UserPromptSubmit\",\"prompt\":\"go on\"}"
         let places = [("a git repository without git coord", plainRepo.path), ("a folder outside any repository", plainFolder)]
 
-        let revParse = bench.samples(m) { _ in _ = Shell.run(["git", "rev-parse", "HEAD"], in: plainRepo.path) }
-        bench.line("git rev-parse HEAD (baseline):      \(bench.summary(revParse))")
-        let base = median(revParse)
+        // Interleaved, one round at a time, so the machine's load changes touch every row alike.
+        let kinds = ["session-start", "session-end", "prompt", "post-tool", "stop-wait"]
+        var runs: [(label: String, argv: [String], dir: String)] = [("git rev-parse HEAD (baseline)", ["git", "rev-parse", "HEAD"], plainRepo.path)]
         for (label, dir) in places {
-            bench.line("in \(label):")
-            for kind in ["session-start", "session-end", "prompt", "post-tool", "stop-wait"] {
-                let command = ClaudeSettings.command(kind, binary: CLI.binary)
-                let t = bench.samples(m) { _ in _ = Shell.run(["sh", "-c", command], in: dir, input: payload) }
-                bench.line("  \(kind + String(repeating: " ", count: max(0, 14 - kind.count))) \(bench.summary(t))  x\(bench.fmt(median(t) / base, 2)) of rev-parse")
+            for kind in kinds {
+                runs.append(("\(kind) in \(label)", ["sh", "-c", ClaudeSettings.command(kind, binary: CLI.binary)], dir))
             }
+        }
+        var times = [[Double]](repeating: [], count: runs.count)
+        for _ in 0..<m {
+            for (k, run) in runs.enumerated() {
+                times[k] += bench.samples(1) { _ in _ = Shell.run(run.argv, in: run.dir, input: payload) }
+            }
+        }
+        let base = median(times[0])
+        for (k, run) in runs.enumerated() {
+            bench.line("\(run.label): \(bench.summary(times[k]))\(k == 0 ? "" : "  x\(bench.fmt(median(times[k]) / base, 2)) of rev-parse")")
         }
         let inside = ClaudeSettings.command("prompt", binary: CLI.binary)
         let t = bench.samples(m) { _ in _ = Shell.run(["sh", "-c", inside], in: coordinated.path, input: payload) }

@@ -11,6 +11,8 @@ if arguments.first == "write-records" {
     try RecordWriter.run(Array(arguments.dropFirst()))
     exit(0)
 }
+// A hook command may exit before reading the payload written to it, as Claude Code allows.
+signal(SIGPIPE, SIG_IGN)
 let quick = arguments.contains("--quick")
 let chosen = Set(arguments.filter { !$0.hasPrefix("--") })
 let sections: [(String, (Bench) throws -> Void)] = [
