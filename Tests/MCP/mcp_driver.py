@@ -27,7 +27,7 @@ async def main() -> None:
     p.add_argument("--pushes", type=int, default=5)
     opts = p.parse_args()
 
-    report = {"failures": [], "calls": {}, "errors": {}, "push_ms": [], "push_after_send_exit_ms": []}
+    report = {"failures": [], "calls": {}, "errors": {}, "push_us": [], "push_after_send_exit_us": []}
     failures = report["failures"]
     updates: asyncio.Queue = asyncio.Queue()
 
@@ -145,8 +145,8 @@ async def main() -> None:
                 continue
             if uri != "coord://inbox":
                 failures.append(f"push {i}: updated {uri}")
-            report["push_ms"].append(round((at - start) * 1000, 1))
-            report["push_after_send_exit_ms"].append(round((at - exited) * 1000, 1))
+            report["push_us"].append(round((at - start) * 1e6))
+            report["push_after_send_exit_us"].append(round((at - exited) * 1e6))
         read = await client.read_resource("coord://inbox")
         body = json.loads(read.contents[0].text)
         report["inbox_resource_unread"] = len(body["messages"])
