@@ -31,20 +31,22 @@ public struct CoordMCPServer {
     /// Serves until standard input ends.
     public static func run(_ options: Options, version: String) async throws(CoordError) {
         let service = try CoordService(path: options.path, session: options.session)
-        let server = Server(
-            name: "git-coord", version: version,
-            instructions: instructions(service.session, channel: options.channel),
-            capabilities: Server.Capabilities(resources: .init(subscribe: true, listChanged: false), tools: .init(listChanged: false)))
-        let subscribed = Locked(false)
-        await register(server, service, subscribed: subscribed)
-        let transport = LineTransport(experimental: options.channel ? ["claude/channel"] : [])
+        let capabilities = Server.Capabilities(resources: .init(subscribe: true, listChanged: false), tools: .init(listChanged: false))
+        let text = instructions(service.session, channel: options.channel)
+        let server = Server(name: "git-coord", version: version, instructions: text, capabilities: capabilities)
+        let experimental = options.channel ? ["claude/channel"] : []
+        let wire = Wire()
+        let modern = Revision20260728(wire: wire, capabilities: capabilitiesJSON(capabilities, experimental: experimental),
+                                      instructions: text, resources: [inboxURI])
+        await register(server, service, modern: modern)
+        let transport = LineTransport(wire: wire, experimental: experimental, modern: modern)
         do {
             try await server.start(transport: transport)
         } catch {
             throw CoordError.data("cannot start the MCP server: \(error)")
         }
         if let session = service.session {
-            InboxPush(session: session, path: options.path, channel: options.channel, server: server, subscribed: subscribed).start()
+            InboxPush(session: session, path: options.path, channel: options.channel, wire: wire, modern: modern).start()
         }
         await server.waitUntilCompleted()
     }
@@ -57,7 +59,17 @@ public struct CoordMCPServer {
         return text
     }
 
-    private static func register(_ server: Server, _ service: CoordService, subscribed: Locked<Bool>) async {
+    /// The capabilities as JSON, with the experimental ones the SDK's type cannot hold.
+    static func capabilitiesJSON(_ capabilities: Server.Capabilities, experimental: [String]) -> JSONValue {
+        let data = (try? JSONEncoder().encode(capabilities)) ?? Data("{}".utf8)
+        var object = (try? JSONValue.parse([UInt8](data)))?.objectValue ?? [:]
+        if !experimental.isEmpty {
+            object["experimental"] = .object(Dictionary(uniqueKeysWithValues: experimental.map { ($0, JSONValue.object([:])) }))
+        }
+        return .object(object)
+    }
+
+    private static func register(_ server: Server, _ service: CoordService, modern: Revision20260728) async {
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: ToolCatalog.all) }
         await server.withMethodHandler(CallTool.self) { params in
             await service.call(params.name, params.arguments)
@@ -71,23 +83,13 @@ public struct CoordMCPServer {
         }
         await server.withMethodHandler(ResourceSubscribe.self) { params in
             guard params.uri == inboxURI else { throw MCPError.invalidParams("unknown resource '\(params.uri)': use \(inboxURI)") }
-            subscribed.value = true
+            modern.setLegacySubscription(inboxURI, true)
             return Empty()
         }
         await server.withMethodHandler(ResourceUnsubscribe.self) { params in
-            if params.uri == inboxURI { subscribed.value = false }
+            modern.setLegacySubscription(params.uri, false)
             return Empty()
         }
-    }
-}
-
-/// Claude Code's channel event (Claude Code docs, "Channels reference: Notification format").
-struct ClaudeChannelNotification: MCP.Notification {
-    static let name = "notifications/claude/channel"
-
-    struct Parameters: Hashable, Codable, Sendable {
-        let content: String
-        let meta: [String: String]
     }
 }
 
@@ -96,8 +98,8 @@ struct InboxPush: Sendable {
     let session: String
     let path: String?
     let channel: Bool
-    let server: Server
-    let subscribed: Locked<Bool>
+    let wire: Wire
+    let modern: Revision20260728
 
     func start() {
         Thread.detachNewThread { [self] in loop() }
@@ -114,18 +116,13 @@ struct InboxPush: Sendable {
         while true {
             guard let new = try? coord.waitForUnread(of: session, excluding: known, timeoutMs: nil) else { return }
             known.formUnion(new.map(\.id))
-            let told = channel ? ((try? coord.takeUnannounced(session)) ?? []) : []
-            let wantsUpdate = subscribed.value
-            let server = server, session = session
-            Task {
-                if wantsUpdate {
-                    try? await server.notify(ResourceUpdatedNotification.message(.init(uri: CoordMCPServer.inboxURI)))
-                }
-                if !told.isEmpty {
-                    let meta = ["session": session, "message_ids": told.map(\.id).joined(separator: " "), "from": Set(told.map(\.from)).sorted().joined(separator: " ")]
-                    try? await server.notify(ClaudeChannelNotification.message(.init(content: Coord.announcementText(told, to: session), meta: meta)))
-                }
-            }
+            modern.resourceUpdated(CoordMCPServer.inboxURI)
+            guard channel, let told = try? coord.takeUnannounced(session), !told.isEmpty else { continue }
+            // Claude Code's channel event (Claude Code docs, "Channels reference": notification format).
+            let meta: JSONValue = ["session": .string(session), "message_ids": .string(told.map(\.id).joined(separator: " ")),
+                                   "from": .string(Set(told.map(\.from)).sorted().joined(separator: " "))]
+            wire.write(["jsonrpc": "2.0", "method": "notifications/claude/channel",
+                        "params": ["content": .string(Coord.announcementText(told, to: session)), "meta": meta]])
         }
     }
 }

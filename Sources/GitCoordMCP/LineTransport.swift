@@ -15,21 +15,24 @@ import Darwin
 /// line over the moment it arrives (Docs/MCP.md, "Transport").
 ///
 /// It also adds what the SDK's `Server.Capabilities` cannot express to the `initialize` answer:
-/// `experimental["claude/channel"]`, Claude Code's channel capability.
+/// `experimental["claude/channel"]`, Claude Code's channel capability; and it hands the requests
+/// of MCP 2026-07-28 that the SDK does not know to ``Revision20260728``.
 actor LineTransport: Transport {
     nonisolated let logger: Logger
     private let input: Int32
-    private let output: Int32
+    private let wire: Wire
     private let experimental: [String]
+    private let modern: Revision20260728
     private let lines: AsyncThrowingStream<Data, any Error>
     private let sink: AsyncThrowingStream<Data, any Error>.Continuation
     private let initializeID = Locked<String?>(nil)
     private var started = false
 
-    init(input: Int32 = 0, output: Int32 = 1, experimental: [String]) {
+    init(input: Int32 = 0, wire: Wire, experimental: [String], modern: Revision20260728) {
         self.input = input
-        self.output = output
+        self.wire = wire
         self.experimental = experimental
+        self.modern = modern
         var logger = Logger(label: "git-coord-mcp", factory: { _ in SwiftLogNoOpLogHandler() })
         logger.logLevel = .critical
         self.logger = logger
@@ -42,8 +45,11 @@ actor LineTransport: Transport {
         let fd = input
         let sink = sink
         let pending = initializeID
+        let modern = modern
         let thread = Thread {
             LineTransport.readLines(fd: fd) { line in
+                if modern.handle(line) { return }
+                modern.noteRequest(line)
                 LineTransport.noteInitialize(line, into: pending)
                 sink.yield(line)
             }
@@ -61,8 +67,7 @@ actor LineTransport: Transport {
             bytes = patched
             initializeID.value = nil
         }
-        bytes.append(UInt8(ascii: "\n"))
-        Files.writeAll(output, bytes)
+        wire.write(modern.complete(bytes))
     }
 
     func receive() -> AsyncThrowingStream<Data, any Error> { lines }

@@ -34,19 +34,22 @@ import Testing
         return r.stdout.split(separator: "\n").last.map(String.init) ?? ""
     }
 
-    @Test func theOfficialPythonClientInitializesListsCallsEveryToolAndIsPushedEachNewMessage() throws {
+    /// `auto` is the client's default: it asks `server/discover` and speaks 2026-07-28, pushed
+    /// through `subscriptions/listen`; `legacy` takes the initialize handshake (2025-11-25) and
+    /// `resources/subscribe`.
+    @Test(arguments: [("auto", "2026-07-28", "subscriptions/listen"), ("legacy", "2025-11-25", "resources/subscribe")])
+    func theOfficialPythonClientListsCallsEveryToolAndIsPushedEachNewMessage(mode: String, revision: String, push: String) throws {
         let pair = try Pair()
         let python = try Self.python()
         let r = Shell.run([python, Self.root + "/Tests/MCP/mcp_driver.py", "--server", MCPPipe.binary, "--cli", CLI.binary,
-                           "--repo", pair.repo.path, "--peer", pair.peer, "--pushes", "5"], in: pair.repo.path)
+                           "--repo", pair.repo.path, "--peer", pair.peer, "--pushes", "5", "--mode", mode], in: pair.repo.path)
         #expect(r.status == 0, "driver failed: \(r.stderr)")
         let report = try JSONValue.parse(Array(r.stdout.utf8))
         // Failures the driver saw: tools that errored, results that broke their output schema,
         // refusals without the CLI's message, pushes that never came.
         #expect(report["failures"]?.arrayValue == [], "\(report["failures"]?.canonicalString ?? r.stdout)")
-        // The Python SDK (2.3) tries 2026-07-28 first (server/discover) and falls back to the
-        // initialize handshake at 2025-11-25.
-        #expect(report["protocol"]?.stringValue == "2025-11-25")
+        #expect(report["protocol"]?.stringValue == revision)
+        #expect(report["push_by"]?.stringValue == push)
         #expect(report["tools"]?.arrayValue?.compactMap(\.stringValue) == ["board", "brief", "inbox", "job", "message", "send", "sent", "sessions", "state", "sync"])
         let calls = report["calls"]?.objectValue ?? [:]
         #expect(calls.count == 30 && calls.values.allSatisfy { $0 == .bool(true) })

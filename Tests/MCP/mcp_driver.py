@@ -3,7 +3,11 @@
 Used by Tests/IntegrationTests/MCPClientTests.swift. Prints one JSON report on stdout; every
 check that fails is listed under "failures" (the test asserts there are none).
 
-    python mcp_driver.py --server BIN --cli GIT_COORD --repo WORKTREE --peer OTHER_WORKTREE
+    python mcp_driver.py --server BIN --cli GIT_COORD --repo WORKTREE --peer OTHER_WORKTREE [--mode legacy]
+
+--mode auto (the client's default) negotiates 2026-07-28 through server/discover and is pushed
+through subscriptions/listen; --mode legacy uses the initialize handshake (2025-11-25) and
+resources/subscribe.
 """
 
 import argparse
@@ -25,6 +29,7 @@ async def main() -> None:
     p.add_argument("--peer-session", default="bob")
     p.add_argument("--session", default="alice")
     p.add_argument("--pushes", type=int, default=5)
+    p.add_argument("--mode", default="auto", choices=["auto", "legacy"])
     opts = p.parse_args()
 
     report = {"failures": [], "calls": {}, "errors": {}, "push_us": [], "push_after_send_exit_us": []}
@@ -46,7 +51,7 @@ async def main() -> None:
         return start, time.monotonic()
 
     server = StdioServerParameters(command=opts.server, args=[], cwd=opts.repo)
-    async with Client(server, message_handler=on_message) as client:
+    async with Client(server, message_handler=on_message, mode=opts.mode) as client:
         report["protocol"] = client.protocol_version
         report["server"] = client.server_info.name if client.server_info else None
         tools = await client.list_tools()
@@ -133,20 +138,38 @@ async def main() -> None:
         # Push: coord://inbox updated within 100 ms of a send from another worktree
         resources = await client.list_resources()
         report["resources"] = [str(r.uri) for r in resources.resources]
-        await client.subscribe_resource("coord://inbox")
-        for i in range(opts.pushes):
-            while not updates.empty():
-                updates.get_nowait()
-            start, exited = await asyncio.to_thread(peer_send, f"push probe {i}")
-            try:
-                at, uri = await asyncio.wait_for(updates.get(), timeout=5)
-            except asyncio.TimeoutError:
-                failures.append(f"push {i}: no notifications/resources/updated within 5 s")
-                continue
-            if uri != "coord://inbox":
-                failures.append(f"push {i}: updated {uri}")
-            report["push_us"].append(round((at - start) * 1e6))
-            report["push_after_send_exit_us"].append(round((at - exited) * 1e6))
+
+        async def probe_pushes():
+            for i in range(opts.pushes):
+                while not updates.empty():
+                    updates.get_nowait()
+                start, exited = await asyncio.to_thread(peer_send, f"push probe {i}")
+                try:
+                    at, uri = await asyncio.wait_for(updates.get(), timeout=5)
+                except asyncio.TimeoutError:
+                    failures.append(f"push {i}: no notifications/resources/updated within 5 s")
+                    continue
+                if uri != "coord://inbox":
+                    failures.append(f"push {i}: updated {uri}")
+                report["push_us"].append(round((at - start) * 1e6))
+                report["push_after_send_exit_us"].append(round((at - exited) * 1e6))
+
+        if client.protocol_version == "2026-07-28":
+            report["push_by"] = "subscriptions/listen"
+            async with client.listen(resource_subscriptions=["coord://inbox"]) as sub:
+                report["listen_honored"] = sorted(sub.honored.resource_subscriptions or [])
+
+                async def pump():
+                    async for event in sub:
+                        await updates.put((time.monotonic(), getattr(event, "uri", None)))
+
+                pumping = asyncio.create_task(pump())
+                await probe_pushes()
+                pumping.cancel()
+        else:
+            report["push_by"] = "resources/subscribe"
+            await client.subscribe_resource("coord://inbox")
+            await probe_pushes()
         read = await client.read_resource("coord://inbox")
         body = json.loads(read.contents[0].text)
         report["inbox_resource_unread"] = len(body["messages"])
