@@ -39,7 +39,7 @@ public struct CoordMCPServer {
         let modern = Revision20260728(wire: wire, capabilities: capabilitiesJSON(capabilities, experimental: experimental),
                                       instructions: text, resources: [inboxURI])
         await register(server, service, modern: modern)
-        let transport = LineTransport(wire: wire, experimental: experimental, modern: modern)
+        let transport = LineTransport(wire: wire, experimental: experimental, modern: modern, service: service)
         do {
             try await server.start(transport: transport)
         } catch {

@@ -22,33 +22,42 @@ final class CoordService: @unchecked Sendable {
         self.session = coord.session
     }
 
-    /// Runs tool `name`; refusals and bad arguments come back as tool errors, never as a fault.
+    /// Runs tool `name` through the SDK's `tools/call` handler.
     func call(_ name: String, _ arguments: [String: Value]?) async -> CallTool.Result {
-        guard let allowed = ToolCatalog.arguments[name] else {
-            return CoordService.failure(CoordError.usage("unknown tool '\(name)': use \(ToolCatalog.all.map(\.name).joined(separator: ", "))"))
-        }
-        let args: ToolArguments
-        do throws(CoordError) { args = try ToolArguments(tool: name, values: arguments, allowed: allowed) } catch { return CoordService.failure(error) }
-        if name == "sync" { return await sync(args) }
-        let blocks = (name == "inbox" && arguments?["waitMs"] != nil) || (name == "job" && arguments?["action"] == .string("wait"))
-        return await withCheckedContinuation { (done: CheckedContinuation<CallTool.Result, Never>) in
-            let work: @Sendable () -> Void = { [self] in done.resume(returning: run(name, args, fresh: blocks)) }
-            if blocks { Thread.detachNewThread(work) } else { queue.async(execute: work) }
-        }
+        await withCheckedContinuation { (done: CheckedContinuation<ToolResult, Never>) in
+            submit(name, arguments) { done.resume(returning: $0) }
+        }.sdkResult
     }
 
-    private func run(_ name: String, _ args: ToolArguments, fresh: Bool) -> CallTool.Result {
+    /// Runs tool `name` and hands its result to `done`; refusals and bad arguments come back as
+    /// tool errors, never as a fault. Quick calls run in the order they were submitted.
+    func submit(_ name: String, _ arguments: [String: Value]?, done: @escaping @Sendable (ToolResult) -> Void) {
+        guard let allowed = ToolCatalog.arguments[name] else {
+            return done(.failure(CoordError.usage("unknown tool '\(name)': use \(ToolCatalog.all.map(\.name).joined(separator: ", "))")))
+        }
+        let args: ToolArguments
+        do throws(CoordError) { args = try ToolArguments(tool: name, values: arguments, allowed: allowed) } catch { return done(.failure(error)) }
+        if name == "sync" {
+            Task { done(await sync(args)) }
+            return
+        }
+        let blocks = (name == "inbox" && arguments?["waitMs"] != nil) || (name == "job" && arguments?["action"] == .string("wait"))
+        let work: @Sendable () -> Void = { [self] in done(run(name, args, fresh: blocks)) }
+        if blocks { Thread.detachNewThread(work) } else { queue.async(execute: work) }
+    }
+
+    private func run(_ name: String, _ args: ToolArguments, fresh: Bool) -> ToolResult {
         do throws(CoordError) {
             let coord = try fresh ? Coord.open(at: path, session: session) : Coord(store: store)
             let answer = try ToolCalls(coord: coord).call(name, args)
             coord.noteActivity()
-            return CoordService.success(answer)
+            return .success(answer)
         } catch {
-            return CoordService.failure(error)
+            return .failure(error)
         }
     }
 
-    private func sync(_ args: ToolArguments) async -> CallTool.Result {
+    private func sync(_ args: ToolArguments) async -> ToolResult {
         let path = self.path, session = self.session
         do throws(CoordError) {
             let remote = try args.string("remote")
@@ -57,20 +66,41 @@ final class CoordService: @unchecked Sendable {
             if !report.pushFailures.isEmpty {
                 throw CoordError.refused("not everything reached \(report.remote): " + report.pushFailures.map(\.ref).joined(separator: ", "))
             }
-            return CoordService.success(ToolAnswer(structured: report.json, text: report.lines.joined(separator: "\n")))
+            return .success(ToolAnswer(structured: report.json, text: report.lines.joined(separator: "\n")))
         } catch {
-            return CoordService.failure(error)
+            return .failure(error)
         }
     }
 
-    static func success(_ answer: ToolAnswer) -> CallTool.Result {
-        let structured: MCP.Value? = answer.structured.mcpValue
-        return CallTool.Result(content: [.text(text: answer.text, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
-    }
+    // MARK: tools/call without the SDK's value round trip
 
-    /// A tool error carrying the CLI's one-line message.
-    static func failure(_ error: CoordError) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: "git coord: \(error.message)", annotations: nil, _meta: nil)], isError: true)
+    private static let callNeedle = [Array("\"tools/call\"".utf8)]
+
+    /// Answers `line` when it is a `tools/call` request this server can read without the SDK;
+    /// false otherwise (then the SDK serves it).
+    ///
+    /// The SDK turns every result into its `Value` type by encoding and decoding it, and its
+    /// decoder tries each string against a data-URL regular expression: about 1 ms per KB of
+    /// result (a 20 KB board list took 20 ms), and a message body that looks like a data URL
+    /// would come back as binary data. Tool calls are the hot path, so they are read and
+    /// answered here, with the store's canonical JSON writer (Docs/MCP.md, "Transport").
+    func answerDirectly(_ line: Data, wire: Wire) -> Bool {
+        guard Revision20260728.contains(line, CoordService.callNeedle),
+              let message = try? JSONValue.parse([UInt8](line)), message["method"] == "tools/call",
+              let id = message["id"], let params = message["params"], let name = params["name"]?.stringValue else { return false }
+        var arguments: [String: Value]? = nil
+        switch params["arguments"] {
+        case nil, .null?: break
+        case .object(let o)?: arguments = o.mapValues(\.mcpValue)
+        default: return false
+        }
+        let modern = params["_meta"]?[Revision20260728.versionKey] == .string(Revision20260728.version)
+        submit(name, arguments) { result in
+            var body = result.json
+            if modern, case .object(var o) = body { o["resultType"] = "complete"; body = .object(o) }
+            wire.write(["jsonrpc": "2.0", "id": id, "result": body])
+        }
+        return true
     }
 
     // MARK: Push
@@ -89,6 +119,33 @@ final class CoordService: @unchecked Sendable {
                     done.resume(throwing: MCPError.invalidParams("git coord: \(error.message)"))
                 }
             }
+        }
+    }
+}
+
+/// A tool's result: its answer, or the one-line refusal.
+enum ToolResult: Sendable {
+    case success(ToolAnswer)
+    case failure(CoordError)
+
+    /// As MCP's `CallToolResult`: a text block, the structured content, `isError`.
+    var json: JSONValue {
+        switch self {
+        case .success(let a):
+            return ["content": [["type": "text", "text": .string(a.text)]], "structuredContent": a.structured, "isError": false]
+        case .failure(let e):
+            return ["content": [["type": "text", "text": .string("git coord: \(e.message)")]], "isError": true]
+        }
+    }
+
+    /// The same as the SDK's type.
+    var sdkResult: CallTool.Result {
+        switch self {
+        case .success(let a):
+            let structured: MCP.Value? = a.structured.mcpValue
+            return CallTool.Result(content: [.text(text: a.text, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
+        case .failure(let e):
+            return CallTool.Result(content: [.text(text: "git coord: \(e.message)", annotations: nil, _meta: nil)], isError: true)
         }
     }
 }

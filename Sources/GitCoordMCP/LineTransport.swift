@@ -23,12 +23,14 @@ actor LineTransport: Transport {
     private let wire: Wire
     private let experimental: [String]
     private let modern: Revision20260728
+    private let service: CoordService
     private let lines: AsyncThrowingStream<Data, any Error>
     private let sink: AsyncThrowingStream<Data, any Error>.Continuation
     private let initializeID = Locked<String?>(nil)
     private var started = false
 
-    init(input: Int32 = 0, wire: Wire, experimental: [String], modern: Revision20260728) {
+    init(input: Int32 = 0, wire: Wire, experimental: [String], modern: Revision20260728, service: CoordService) {
+        self.service = service
         self.input = input
         self.wire = wire
         self.experimental = experimental
@@ -45,9 +47,10 @@ actor LineTransport: Transport {
         let fd = input
         let sink = sink
         let pending = initializeID
-        let modern = modern
+        let modern = modern, service = service, wire = wire
         let thread = Thread {
             LineTransport.readLines(fd: fd) { line in
+                if service.answerDirectly(line, wire: wire) { return }
                 if modern.handle(line) { return }
                 modern.noteRequest(line)
                 LineTransport.noteInitialize(line, into: pending)

@@ -35,6 +35,7 @@ final class Revision20260728: @unchecked Sendable {
     static let version = "2026-07-28"
     static let handshakeVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
     static let subscriptionIDKey = "io.modelcontextprotocol/subscriptionId"
+    static let versionKey = "io.modelcontextprotocol/protocolVersion"
 
     private let wire: Wire
     private let discover: JSONValue
@@ -111,7 +112,8 @@ final class Revision20260728: @unchecked Sendable {
         return (try? JSONSerialization.data(withJSONObject: object)).map { [UInt8]($0) } ?? answer
     }
 
-    private static func contains(_ line: Data, _ needles: [[UInt8]]) -> Bool {
+    /// Whether `line` holds one of `needles` (a cheap test before parsing).
+    static func contains(_ line: Data, _ needles: [[UInt8]]) -> Bool {
         line.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             return needles.contains { needle in

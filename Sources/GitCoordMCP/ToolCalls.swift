@@ -2,7 +2,7 @@ import GitCoord
 
 /// What a tool answers: structured content (a JSON object, the CLI's `--json` shapes) and a short
 /// text for the model.
-struct ToolAnswer {
+struct ToolAnswer: Sendable {
     var structured: JSONValue
     var text: String
 }
