@@ -49,6 +49,7 @@ public struct CoordMCPServer {
             InboxPush(session: session, path: options.path, channel: options.channel, wire: wire, modern: modern).start()
         }
         await server.waitUntilCompleted()
+        service.drain()
     }
 
     static func instructions(_ session: String?, channel: Bool) -> String {

@@ -72,6 +72,10 @@ final class CoordService: @unchecked Sendable {
         }
     }
 
+    /// Waits until the quick calls submitted so far have answered (at the end of input, so that
+    /// `echo REQUEST | git coord mcp` gets its answer before the server exits).
+    func drain() { queue.sync {} }
+
     // MARK: tools/call without the SDK's value round trip
 
     private static let callNeedle = [Array("\"tools/call\"".utf8)]

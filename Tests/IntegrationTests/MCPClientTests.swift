@@ -14,20 +14,6 @@ import Testing
 @Suite(.serialized) struct MCPClientTests {
     static let root = Files.parent(of: Files.parent(of: Files.parent(of: #filePath)))
 
-    /// A repository with alice in the main worktree, bob in a linked one, and a bare origin.
-    struct Pair {
-        let repo: TempRepo
-        let peer: String
-        init() throws {
-            repo = try TempRepo()
-            _ = try repo.addBareRemote("origin")
-            peer = try repo.addWorktree("peer")
-            #expect(CLI.run(["init", "--remote", "origin"], in: repo.path).status == 0)
-            #expect(CLI.run(["join", "alice"], in: repo.path).status == 0)
-            #expect(CLI.run(["join", "bob"], in: peer).status == 0)
-        }
-    }
-
     static func python() throws -> String {
         let r = Shell.run([root + "/scripts/mcp-venv.sh"])
         guard r.status == 0 else { throw CoordError.data("cannot make the MCP Python environment: \(r.stderr)") }
@@ -39,7 +25,7 @@ import Testing
     /// `resources/subscribe`.
     @Test(arguments: [("auto", "2026-07-28", "subscriptions/listen"), ("legacy", "2025-11-25", "resources/subscribe")])
     func theOfficialPythonClientListsCallsEveryToolAndIsPushedEachNewMessage(mode: String, revision: String, push: String) throws {
-        let pair = try Pair()
+        let pair = try MCPPair(remote: true)
         let python = try Self.python()
         let r = Shell.run([python, Self.root + "/Tests/MCP/mcp_driver.py", "--server", MCPPipe.binary, "--cli", CLI.binary,
                            "--repo", pair.repo.path, "--peer", pair.peer, "--pushes", "5", "--mode", mode], in: pair.repo.path)

@@ -9,23 +9,31 @@ import GitCoordStore
 import Testing
 
 /// `git-coord-mcp` on the wire: JSON-RPC lines written and read by the test itself.
-@Suite struct MCPServerTests {
-    struct Pair {
-        let repo: TempRepo
-        let peer: String
-        init() throws {
-            repo = try TempRepo()
-            peer = try repo.addWorktree("peer")
-            #expect(CLI.run(["join", "alice"], in: repo.path).status == 0)
-            #expect(CLI.run(["join", "bob"], in: peer).status == 0)
-        }
+/// A repository with alice in the main worktree and bob in a linked one (and, with `remote`, a
+/// bare origin that `init --remote` set up), for the MCP tests.
+struct MCPPair {
+    let repo: TempRepo
+    let peer: String
 
-        func server(_ arguments: [String] = []) -> MCPPipe {
-            let s = MCPPipe(in: repo.path, arguments: arguments)
-            #expect(s.initialize() != nil)
-            return s
-        }
+    init(remote: Bool = false) throws {
+        repo = try TempRepo()
+        if remote { _ = try repo.addBareRemote("origin") }
+        peer = try repo.addWorktree("peer")
+        if remote { #expect(CLI.run(["init", "--remote", "origin"], in: repo.path).status == 0) }
+        #expect(CLI.run(["join", "alice"], in: repo.path).status == 0)
+        #expect(CLI.run(["join", "bob"], in: peer).status == 0)
     }
+
+    /// A server acting as alice, initialized.
+    func server(_ arguments: [String] = []) -> MCPPipe {
+        let s = MCPPipe(in: repo.path, arguments: arguments)
+        #expect(s.initialize() != nil)
+        return s
+    }
+}
+
+@Suite struct MCPServerTests {
+    typealias Pair = MCPPair
 
     static func text(_ result: JSONValue?) -> String {
         result?["content"]?.arrayValue?.first?["text"]?.stringValue ?? ""
