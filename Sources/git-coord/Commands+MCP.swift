@@ -62,12 +62,7 @@ extension GitCoordCommand.MCP {
         }
 
         /// git-coord-mcp beside this binary.
-        static func serverPath() -> String {
-            var buf = [CChar](repeating: 0, count: 4096)
-            let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-            let me = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
-            return Files.parent(of: me) + "/git-coord-mcp"
-        }
+        static func serverPath() -> String { Files.parent(of: Executable.current) + "/git-coord-mcp" }
     }
 }
 

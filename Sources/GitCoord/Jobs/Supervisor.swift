@@ -211,7 +211,7 @@ extension Coord {
 }
 
 /// Finds programs the way `posix_spawnp` does, to refuse a command that cannot start up front.
-enum Executable {
+public enum Executable {
     /// Why `program` cannot be started, nil when it can.
     static func problem(_ program: String) -> String? {
         if program.contains("/") {
@@ -226,8 +226,9 @@ enum Executable {
         return "command not found in PATH"
     }
 
-    /// This program's own path, to start supervisors and heartbeats from.
-    static var current: String {
+    /// This program's own path, to start supervisors and heartbeats from (for the MCP server,
+    /// the git-coord beside it).
+    public static var current: String {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         guard n > 0 else { return CommandLine.arguments.first ?? "git-coord" }
