@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "git-coord", targets: ["git-coord"]),
+        .executable(name: "git-coord-mcp", targets: ["git-coord-mcp"]),
         .library(name: "GitCoord", targets: ["GitCoord"]),
     ],
     dependencies: [
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .systemLibrary(
@@ -52,6 +54,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The MCP server (Docs/MCP.md): its own library and binary, so that the SDK and all of
+        // Foundation stay out of the git-coord binary that every CLI call starts.
+        .target(
+            name: "GitCoordMCP",
+            dependencies: [
+                "GitCoord",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "git-coord-mcp",
+            dependencies: ["GitCoordMCP"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "coord-bench",
             dependencies: ["GitCoord", "GitCoordStore", "CoordTestSupport"],
@@ -77,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GitCoord", "GitCoordStore", "CoordTestSupport", "git-coord"],
+            dependencies: ["GitCoord", "GitCoordStore", "CoordTestSupport", "git-coord", "git-coord-mcp"],
             swiftSettings: strict
         ),
     ]

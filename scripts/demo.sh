@@ -127,5 +127,41 @@ step "The audit trail is plain git"
 cd "$demo/project"
 show git log --format='%h %s' refs/coord/board
 show git coord log --limit 12
+# --- MCP server (issue 15): the same store as MCP tools, a message pushed to the server ---
+if [ -x "$(dirname "$(command -v git-coord)")/git-coord-mcp" ]; then
+  step "The same store as MCP tools: git coord mcp"
+  mcpdemo=$(mktemp -d)
+  git init -q -b main "$mcpdemo/repo" && git -C "$mcpdemo/repo" commit -q --allow-empty -m init
+  git -C "$mcpdemo/repo" worktree add -q "$mcpdemo/peer" -b peer
+  (cd "$mcpdemo/repo" && git coord join alice >/dev/null)
+  (cd "$mcpdemo/peer" && git coord join bob >/dev/null)
+  show git coord mcp print generic
+  cd "$mcpdemo/repo"
+  python3 - "$mcpdemo/peer" <<'PY'
+import json, subprocess, sys, time
+server = subprocess.Popen(["git", "coord", "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def rpc(message):
+    server.stdin.write((json.dumps(message) + "\n").encode()); server.stdin.flush()
+def read():
+    return json.loads(server.stdout.readline())
+rpc({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "demo", "version": "1"}}})
+print("initialize ->", read()["result"]["protocolVersion"])
+rpc({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+line = server.stdout.readline()
+print("tools/list ->", len(line) - 1, "characters:", ", ".join(t["name"] for t in json.loads(line)["result"]["tools"]))
+rpc({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "board", "arguments": {"action": "add", "title": "try the MCP tools"}}})
+print("board add ->", read()["result"]["content"][0]["text"])
+rpc({"jsonrpc": "2.0", "id": 4, "method": "resources/subscribe", "params": {"uri": "coord://inbox"}})
+read()
+start = time.monotonic()
+subprocess.run(["git", "coord", "send", "alice", "-m", "hello over MCP"], cwd=sys.argv[1], stdout=subprocess.DEVNULL, check=True)
+note = read()
+print(f"{note['method']} {note['params']['uri']} {(time.monotonic() - start) * 1000:.0f} ms after bob started git coord send")
+server.stdin.close(); server.wait()
+PY
+  cd "$demo"; rm -rf "$mcpdemo"
+fi
+
 echo
 echo "demo finished; everything lived in $demo (now removed)"
+

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what git-coord needs to build (libgit2-dev, pkg-config, git) when it is missing.
+# Installs what git-coord needs to build (libgit2-dev, libcurl4-openssl-dev, pkg-config, git) when it is missing.
 #   scripts/setup.sh deps      install missing system packages only
 set -euo pipefail
 need=()
 pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
+# git-coord-mcp: the MCP SDK brings FoundationNetworking, whose static link needs libcurl.
+pkg-config --exists libcurl 2>/dev/null || need+=(libcurl4-openssl-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v git >/dev/null || need+=(git)
 if [ ${#need[@]} -gt 0 ]; then

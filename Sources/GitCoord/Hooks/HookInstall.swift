@@ -60,7 +60,7 @@ extension ClaudeSettings {
     }
 
     /// Writes a settings file atomically, keeping the permission bits of the file it replaces.
-    static func writeSettings(_ path: String, _ bytes: [UInt8]) throws(CoordError) {
+    public static func writeSettings(_ path: String, _ bytes: [UInt8]) throws(CoordError) {
         var st = stat()
         let hadMode = stat(path, &st) == 0
         Files.makeFolders(Files.parent(of: path))

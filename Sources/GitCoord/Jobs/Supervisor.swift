@@ -226,11 +226,16 @@ public enum Executable {
         return "command not found in PATH"
     }
 
-    /// This program's own path, to start supervisors and heartbeats from.
+    /// This program's own path, to start supervisors and heartbeats from (for the MCP server,
+    /// the git-coord beside it).
     public static var current: String {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        if n > 0 { return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        return CommandLine.arguments.first ?? "git-coord"
+        guard n > 0 else { return CommandLine.arguments.first ?? "git-coord" }
+        let path = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // The MCP server (git-coord-mcp) starts supervisors and heartbeats from the git-coord
+        // binary installed beside it.
+        if path.hasSuffix("/git-coord-mcp") { return String(path.dropLast("-mcp".count)) }
+        return path
     }
 }

@@ -1,0 +1,161 @@
+import ArgumentParser
+import GitCoord
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension GitCoordCommand {
+    static let mcpCommands: [any ParsableCommand.Type] = [MCP.self]
+}
+
+extension GitCoordCommand {
+    struct MCP: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mcp",
+            abstract: "Serve every git coord capability to an agent as MCP tools over stdio, with new messages pushed.",
+            discussion: """
+                `git coord mcp` is an MCP server (Model Context Protocol) on standard input and \
+                output, acting as this worktree's session (--session, $GIT_COORD_SESSION, then the \
+                name `join` recorded). Ten tools cover the command line: send, inbox, message, sent, \
+                board, sessions, job, state, brief, sync. A client that subscribes to the resource \
+                coord://inbox is told the moment a message arrives; with --channel each new \
+                message is also pushed to Claude Code as a channel event.
+
+                The server is the git-coord-mcp binary installed beside git-coord; this command \
+                starts it. Register it with a client by `git coord mcp install claude` (the \
+                project's .mcp.json), `codex` (~/.codex/config.toml) or `generic --config PATH` \
+                (any client's mcpServers JSON file); `uninstall` removes exactly what install added.
+
+                Examples:
+                  git coord mcp install claude
+                  claude mcp add git-coord -- git coord mcp
+                  git coord mcp print generic
+                """,
+            subcommands: [Serve.self, Install.self, Uninstall.self, Print.self],
+            defaultSubcommand: Serve.self)
+    }
+}
+
+extension GitCoordCommand.MCP {
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the MCP server on standard input and output (the default).")
+
+        @Flag(help: "Also push each new message as a Claude Code channel event (start Claude Code with channels enabled).")
+        var channel = false
+
+        @Option(help: ArgumentHelp("Act as this session.", valueName: "NAME"))
+        var session: String?
+
+        func run() throws {
+            let server = Self.serverPath()
+            guard access(server, X_OK) == 0 else {
+                throw CoordError.usage("cannot find the MCP server \(server): install git-coord-mcp beside git-coord (scripts/install.sh does)")
+            }
+            if let session { _ = try SessionName.validate(session) }
+            var argv = [server] + (channel ? ["--channel"] : [])
+            if let session { argv += ["--session", session] }
+            let cargs = argv.map { strdup($0) } + [nil]
+            execv(server, cargs)
+            throw CoordError.data("cannot start \(server): \(String(cString: strerror(errno)))")
+        }
+
+        /// git-coord-mcp beside this binary.
+        static func serverPath() -> String { Files.parent(of: Executable.current) + "/git-coord-mcp" }
+    }
+}
+
+/// Which client's configuration `mcp install` and `uninstall` edit.
+struct MCPTarget: ParsableArguments {
+    @Argument(help: "The client: claude, codex or generic.") var client: String
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Edit this configuration file (required for generic).", valueName: "PATH"))
+    var configFile: String?
+
+    @Flag(help: "Register the server with --channel (Claude Code channel events).")
+    var channel = false
+
+    enum Format { case json, toml }
+
+    /// The file to edit, its format, and where receipts are kept (nil outside a repository).
+    func resolve() throws(CoordError) -> (path: String, format: Format, receipts: HookFiles?) {
+        let coord = try? Coord.open()
+        let receipts = coord.map { HookFiles(coord: $0) }
+        switch client {
+        case "claude":
+            if let configFile { return (configFile, .json, receipts) }
+            guard let work = coord?.repository.workDir else {
+                throw CoordError.usage("no project here for .mcp.json: run in a worktree, or pass --config PATH")
+            }
+            return (Files.join(work, ".mcp.json"), .json, receipts)
+        case "codex":
+            if let configFile { return (configFile, .toml, receipts) }
+            if let home = ProcessEnvironment.get("CODEX_HOME"), !home.isEmpty { return (Files.join(home, "config.toml"), .toml, receipts) }
+            guard let home = ProcessEnvironment.get("HOME"), !home.isEmpty else { throw CoordError.usage("HOME is not set: pass --config PATH") }
+            return (Files.join(home, ".codex", "config.toml"), .toml, receipts)
+        case "generic":
+            guard let configFile else { throw CoordError.usage("generic needs --config PATH: the client's JSON file with mcpServers (see git coord mcp print generic)") }
+            return (configFile, .json, receipts)
+        default:
+            throw CoordError.usage("unknown client '\(client)': use claude, codex or generic")
+        }
+    }
+}
+
+extension GitCoordCommand.MCP {
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "install",
+            abstract: "Register git coord mcp with a client: claude (.mcp.json), codex (~/.codex/config.toml) or generic (--config PATH).",
+            discussion: "The file keeps its layout and every other entry; installing twice adds nothing.")
+        @OptionGroup var target: MCPTarget
+
+        func run() throws {
+            let (path, format, receipts) = try target.resolve()
+            let before = Files.read(path)
+            let after = format == .json ? try MCPConfig.installJSON(into: before, channel: target.channel)
+                                        : try MCPConfig.installTOML(into: before, channel: target.channel)
+            if after == before { say("git coord mcp already in \(path)"); return }
+            try ClaudeSettings.writeSettings(path, after)
+            if format == .json, let receipts { MCPConfig.setInstallReceipt(MCPConfig.receipt(for: before), receipts, for: path) }
+            say("added git coord mcp to \(path)")
+        }
+    }
+
+    struct Uninstall: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "uninstall", abstract: "Remove exactly what mcp install added.")
+        @OptionGroup var target: MCPTarget
+
+        func run() throws {
+            let (path, format, receipts) = try target.resolve()
+            guard let before = Files.read(path) else { say("no configuration file at \(path)"); return }
+            let after = format == .json ? try MCPConfig.uninstallJSON(from: before, receipt: receipts.flatMap { MCPConfig.installReceipt($0, for: path) })
+                                        : MCPConfig.uninstallTOML(from: before)
+            guard let after else {
+                Files.remove(path)
+                if let receipts { MCPConfig.setInstallReceipt(nil, receipts, for: path) }
+                say("removed \(path), which held only git coord mcp")
+                return
+            }
+            if after == before { say("no git coord mcp in \(path)"); return }
+            try ClaudeSettings.writeSettings(path, after)
+            if let receipts { MCPConfig.setInstallReceipt(nil, receipts, for: path) }
+            say("removed git coord mcp from \(path)")
+        }
+    }
+
+    struct Print: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "print", abstract: "Print the configuration snippet for claude, codex or generic.")
+        @Argument(help: "claude, codex or generic.") var client: String = "generic"
+        @Flag(help: "With --channel.") var channel = false
+
+        func run() throws {
+            switch client {
+            case "claude", "generic": FileOutput.standardOutput.write(String(decoding: try MCPConfig.installJSON(into: nil, channel: channel), as: UTF8.self))
+            case "codex": FileOutput.standardOutput.write(String(decoding: try MCPConfig.installTOML(into: nil, channel: channel), as: UTF8.self))
+            default: throw CoordError.usage("unknown client '\(client)': use claude, codex or generic")
+            }
+        }
+    }
+}
