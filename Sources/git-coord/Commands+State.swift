@@ -185,12 +185,19 @@ extension GitCoordCommand {
                 resume, compact) → the brief as context; UserPromptSubmit and PostToolUse → new \
                 unread messages, once each; Stop (asyncRewake) → wait for the next message and wake \
                 the idle session. Nothing else in the file changes, and `hooks uninstall claude` \
-                removes exactly what was added. Our entries run `git coord hooks run ...`.
+                removes exactly what was added. Our entries run `git coord hooks run ...`. \
+                PreToolUse on Edit, Write, MultiEdit and NotebookEdit denies a write to a path \
+                another live session leases exclusively (see `git coord lease`).
+
+                `hooks install git` adds the pre-commit lease guard to the repository's common \
+                hooks (core.hooksPath when set), keeping and chaining any pre-commit already \
+                there; `hooks uninstall git` puts that one back.
 
                 Examples:
                   git coord hooks install claude                 # .claude/settings.json
                   git coord hooks install claude --scope local   # .claude/settings.local.json
                   git coord hooks print generic
+                  git coord hooks install git                    # pre-commit lease guard
                 """,
             subcommands: [Install.self, Uninstall.self, Print.self, Run.self])
     }
@@ -202,7 +209,7 @@ enum HookScope: String, ExpressibleByArgument, CaseIterable {
 
 /// Where and which agent's settings `hooks install` and `uninstall` edit.
 struct HookTarget: ParsableArguments {
-    @Argument(help: "The agent: claude.") var agent: String = "claude"
+    @Argument(help: "The agent: claude, or git for the pre-commit lease guard.") var agent: String = "claude"
     @Option(help: "project: .claude/settings.json, local: .claude/settings.local.json, user: ~/.claude/settings.json.")
     var scope: HookScope = .project
     @Option(name: .customLong("settings"), help: ArgumentHelp("Edit this settings file instead.", valueName: "PATH"))
@@ -212,7 +219,7 @@ struct HookTarget: ParsableArguments {
     /// folder, nil outside a repository (then uninstall removes containers it empties, as
     /// without a receipt). The repository is opened once for both.
     func resolve() throws(CoordError) -> (path: String, receipts: HookFiles?) {
-        guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude; for others see `git coord hooks print generic`") }
+        guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude and git; for others see `git coord hooks print generic`") }
         let needsRepository = settingsFile == nil && scope != .user
         let coord: Coord?
         do { coord = try Coord.open() } catch {
@@ -238,6 +245,7 @@ extension GitCoordCommand.Hooks {
         @OptionGroup var target: HookTarget
 
         func run() throws {
+            if target.agent == "git" { return say(try GitHookGuard.install(try Coord.open())) }
             let (path, receipts) = try target.resolve()
             let before = Files.read(path)
             let after = try ClaudeSettings.install(into: before)
@@ -253,6 +261,7 @@ extension GitCoordCommand.Hooks {
         @OptionGroup var target: HookTarget
 
         func run() throws {
+            if target.agent == "git" { return say(try GitHookGuard.uninstall(try Coord.open())) }
             let (path, receipts) = try target.resolve()
             guard let before = Files.read(path) else { say("no settings file at \(path)"); return }
             guard let after = try ClaudeSettings.uninstall(from: before, receipt: receipts?.installReceipt(for: path)) else {
@@ -303,7 +312,7 @@ extension GitCoordCommand.Hooks {
             abstract: "Run one hook (called by the agent: session-start, prompt, post-tool, stop-wait).",
             shouldDisplay: false)
 
-        @Argument(help: "session-start, prompt, post-tool or stop-wait.") var kind: String
+        @Argument(help: "session-start, prompt, post-tool, stop-wait or pre-tool.") var kind: String
         @OptionGroup var session: SessionOptions
         @Flag(help: "Print plain text instead of Claude Code's JSON answer.") var plain = false
         @Option(name: .customLong("timeout"), help: ArgumentHelp("stop-wait: give up after this long (exit 0).", valueName: "DURATION"))
@@ -313,9 +322,10 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             guard let hook = HookKind(rawValue: kind) else {
-                throw CoordError.usage("unknown hook '\(kind)': use session-start, prompt, post-tool or stop-wait")
+                throw CoordError.usage("unknown hook '\(kind)': use session-start, prompt, post-tool, stop-wait or pre-tool")
             }
-            let payload = HookPayload(bytes: readStandardInput())
+            let input = readStandardInput()
+            let payload = HookPayload(bytes: input)
             if let cwd = payload.cwd, !cwd.isEmpty { _ = chdir(cwd) }
             if hook == .stopWait { _ = signal(SIGTERM) { _ in _exit(0) } }
             let result: HookResult
@@ -326,6 +336,7 @@ extension GitCoordCommand.Hooks {
                 case .sessionStart: result = try coord.runSessionStartHook(payload, maxBytes: maxBytes)
                 case .prompt, .postTool: result = try coord.runNotifyHook(hook, payload)
                 case .stopWait: result = try coord.runStopWaitHook(payload, timeoutMs: timeout.milliseconds)
+                case .preTool: result = try coord.runLeaseGuardHook(input, payload: payload)
                 }
             } catch {
                 // Exit 2 would block the prompt or the stop: report as a non-blocking error instead.

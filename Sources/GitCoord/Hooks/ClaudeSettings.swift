@@ -39,6 +39,7 @@ public enum ClaudeSettings {
         Entry(event: "UserPromptSubmit", matcher: nil, subcommand: "prompt", asyncRewake: false, timeout: 10),
         Entry(event: "PostToolUse", matcher: nil, subcommand: "post-tool", asyncRewake: false, timeout: 10),
         Entry(event: "Stop", matcher: nil, subcommand: "stop-wait", asyncRewake: true, timeout: 86400),
+        Entry(event: "PreToolUse", matcher: LeaseGuardTool.matcher, subcommand: "pre-tool", asyncRewake: false, timeout: 10),
     ]
 
     /// The snippet `hooks print claude` shows: a settings file holding only our hooks.
