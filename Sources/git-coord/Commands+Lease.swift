@@ -7,9 +7,9 @@ import Darwin
 #endif
 
 extension GitCoordCommand {
-    static let leaseCommands: [any ParsableCommand.Type] = [Lease.self]
+    static let leaseCommands: [any ParsableCommand.Type] = [LeaseCommand.self]
 
-    struct Lease: ParsableCommand {
+    struct LeaseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lease",
             abstract: "Say which paths you are changing, so other sessions keep off them.",
@@ -57,7 +57,7 @@ private func printLeases(_ entries: [LeaseEntry], json: Bool, empty: String) {
     say(table(rows))
 }
 
-extension GitCoordCommand.Lease {
+extension GitCoordCommand.LeaseCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",

@@ -297,3 +297,23 @@ extension Coord {
         try leaseEntries().filter { $0.lease.holder == session && $0.status == .active }.map(\.lease)
     }
 }
+
+extension Coord {
+    /// `board claim --lease`: claims the task and leases paths tied to it, in one step.
+    ///
+    /// The board and the leases are two documents, so this is two atomic writes: the claim
+    /// first, then the lease with the task (it ends when the task is done). When the lease is
+    /// refused, a claim made by this call is released again, so the caller is left with both or
+    /// with neither of what it asked for; the refusal names the lease holder.
+    public func claim(_ text: String, lease paths: [String], shared: Bool = false, ttl: Int64? = nil) throws(CoordError) -> (ClaimOutcome, Lease) {
+        for p in paths { _ = try Pathspec(p) }
+        let outcome = try claim(text)
+        do {
+            let lease = try addLease(LeaseRequest(paths: paths, shared: shared, ttl: ttl, task: outcome.task.id))
+            return (outcome, lease)
+        } catch {
+            if case .claimed = outcome { _ = try? release(outcome.task.id) }
+            throw CoordError(error.message + "; the claim of \(outcome.task.id) was not kept", exitCode: error.exitCode)
+        }
+    }
+}
