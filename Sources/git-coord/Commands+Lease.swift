@@ -160,7 +160,7 @@ extension GitCoordCommand.LeaseCommand {
         }
     }
 
-    struct Check: AsyncParsableCommand {
+    struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Exit 1 and name the holders when paths are leased exclusively by another live session.",
@@ -180,15 +180,11 @@ extension GitCoordCommand.LeaseCommand {
         @OptionGroup var session: SessionOptions
         @OptionGroup var output: JSONFlag
 
-        func run() async throws {
+        func run() throws {
             guard staged != !paths.isEmpty else { throw CoordError.usage("name paths to check, or pass --staged (not both)") }
             let coord = try session.open()
             var checked: [String] = []
-            if staged {
-                // Nothing to fear, nothing to list: the common case costs one ref read.
-                if try !coord.hasLeasesOfOthers() { return report([], coord: coord) }
-                checked = try await coord.stagedPaths()
-            } else {
+            if !staged {
                 guard let root = coord.repository.workDir else { throw CoordError.usage("a bare repository has no work tree paths to check") }
                 for p in paths {
                     guard let rel = LeasePaths.relative(p, root: root) else {
@@ -197,7 +193,10 @@ extension GitCoordCommand.LeaseCommand {
                     checked.append(rel)
                 }
             }
-            report(try coord.leaseHits(checked), coord: coord)
+            // Nothing that could stop a change: no paths to list (the common case, one ref read).
+            guard let guardian = try coord.leaseGuard() else { return report([], coord: coord) }
+            if staged { checked = try coord.stagedPaths() }
+            report(try guardian.hits(checked), coord: coord)
         }
 
         func report(_ hits: [LeaseHit], coord: Coord) {
@@ -209,7 +208,7 @@ extension GitCoordCommand.LeaseCommand {
                 for h in hits.prefix(20) { out.write(h.line + "\n") }
                 if hits.count > 20 { out.write("… \(hits.count - 20) more\n") }
                 let holders = Array(Set(hits.map(\.lease.holder))).sorted()
-                var how = "To proceed: unstage those paths (git restore --staged PATH), or ask \(holders.joined(separator: ", ")) to release the lease (git coord send \(holders[0]) \"about lease \(hits[0].lease.id): ...\")"
+                var how = "To proceed: unstage those paths (git restore --staged PATH), or ask \(holders.joined(separator: ", ")) to release the lease (git coord send --lease \(hits[0].lease.id) -m \"...\")"
                 how += hook ? ", or commit anyway with git commit --no-verify.\n" : ".\n"
                 out.write(how)
             }

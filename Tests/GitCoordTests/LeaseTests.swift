@@ -27,7 +27,7 @@ import Testing
         defer { withExtendedLifetime(repo) {} }
         let a = try w1.addLease(LeaseRequest(paths: ["src/net/"], reason: "rework retries"))
         let tip = try repo.store().tip(.leases)
-        #expect(throws: CoordError.refused("src/net/ is leased exclusively by worker-1: \(a.id), since \(TimeText.utc(a.granted.milliseconds)) \"rework retries\"; ask them (git coord send worker-1 ...) or lease other paths")) {
+        #expect(throws: CoordError.refused("src/net/ is leased exclusively by worker-1: \(a.id), since \(TimeText.utc(a.granted.milliseconds)) \"rework retries\"; ask them (git coord send --lease \(a.id) -m ...) or lease other paths")) {
             try w2.addLease(LeaseRequest(paths: ["src/net/tcp.c"]))
         }
         #expect(throws: CoordError.self) { try w2.addLease(LeaseRequest(paths: ["src/*.c"], shared: true)) }

@@ -100,6 +100,11 @@ import Testing
         let w2 = sessions.arrayValue?.first { $0["name"] == .string("worker-2") }
         #expect(w2?["leases"] == .array([.string(id)]))
         #expect(try ok(["sessions"], in: repo.path, session: "worker-1").contains("\(id) src/net/"))
+        // A message can name the lease: it goes to the holder, with the lease in the subject.
+        _ = try ok(["send", "--lease", id, "-m", "may I change src/net/tcp.c?"], in: repo.path, session: "worker-1")
+        let inbox = try JSONValue.parse(try ok(["inbox", "--json"], in: repo.path, session: "worker-2"))
+        #expect(inbox.arrayValue?.first?["subject"] == .string("about lease \(id) src/net/"), "\(inbox)")
+        #expect(CLI.run(["send", "--lease", "L-zzzzzz", "-m", "x"], in: repo.path, session: "worker-1").status == 2)
     }
 
     // MARK: The pre-commit guard
@@ -152,6 +157,13 @@ import Testing
             #expect(r.status == 1 && r.stderr.contains("leased exclusively by worker-2"), "\(what): \(r.stderr)")
             try Shell.git(["-C", wt, "reset", "-q", "--hard"])
         }
+        // commit -a and commit PATH commit from another index (GIT_INDEX_FILE): checked too.
+        Files.writeAtomically(wt + "/src/net/a.c", "changed, not staged\n")
+        let all = commit(wt, ["-a"])
+        #expect(all.status == 1 && all.stderr.contains("src/net/a.c: leased"), "commit -a: \(all.stderr)")
+        let named = commit(wt, ["src/net/a.c"])
+        #expect(named.status == 1 && named.stderr.contains("src/net/a.c: leased"), "commit PATH: \(named.stderr)")
+        try Shell.git(["-C", wt, "reset", "-q", "--hard"])
         // Other paths pass, and the hook that was there before still runs after the guard.
         Files.writeAtomically(wt + "/docs/x.md", "changed\n")
         try Shell.git(["-C", wt, "add", "docs/x.md"])

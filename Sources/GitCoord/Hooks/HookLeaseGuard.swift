@@ -57,7 +57,7 @@ extension Coord {
         let others = hits.dropFirst().map(\.lease.id)
         let reason = "git coord: \(tool) refused. \(hit.line)\(others.isEmpty ? "" : "; also \(others.joined(separator: ", "))"). "
             + "Do not change this path: pick other work, or ask \(hit.lease.holder) to release it "
-            + "(git coord send \(hit.lease.holder) \"about lease \(hit.lease.id): ...\"), and see git coord lease list."
+            + "(git coord send --lease \(hit.lease.id) -m \"...\"), and see git coord lease list."
         return .deny(reason)
     }
 

@@ -155,7 +155,7 @@ extension Coord {
                 switch try judge.status(other, in: table) {
                 case .active:
                     let hit = other.paths.first { s in specs.contains { $0.overlaps(s) } }?.text ?? ""
-                    throw CoordError.refused("\(hit) is leased \(other.mode == "shared" ? "(shared) " : "exclusively ")by \(other.holder): \(other.id), since \(TimeText.utc(other.granted.milliseconds))\(other.reason.map { " \"\($0)\"" } ?? ""); ask them (git coord send \(other.holder) ...) or lease other paths")
+                    throw CoordError.refused("\(hit) is leased \(other.mode == "shared" ? "(shared) " : "exclusively ")by \(other.holder): \(other.id), since \(TimeText.utc(other.granted.milliseconds))\(other.reason.map { " \"\($0)\"" } ?? ""); ask them (git coord send --lease \(other.id) -m ...) or lease other paths")
                 case .holderGone(let s): ending.append((other, "holder \(other.holder) \(s == .left ? "left" : "is dead")"))
                 case .taskDone: ending.append((other, "task \(other.task ?? "") is done"))
                 default: break
@@ -253,19 +253,44 @@ extension Coord {
 
     /// The paths among `paths` (relative to the repository root) that another live session
     /// leases exclusively, with the lease; one hit per path and lease. Leases of this session
-    /// never count. Only the leases that match a path are judged (clock, board, liveness).
+    /// never count.
     public func leaseHits(_ paths: [String]) throws(CoordError) -> [LeaseHit] {
+        guard !paths.isEmpty, let guardian = try leaseGuard() else { return [] }
+        return try guardian.hits(paths)
+    }
+
+    /// The exclusive leases of other sessions that could stop a change, indexed by directory;
+    /// nil when there are none, so a caller can skip listing paths at all (the commit guard's
+    /// common case costs one ref read).
+    public func leaseGuard() throws(CoordError) -> LeaseGuard? {
         let snap = try store.snapshot(.leases)
-        guard snap.exists, !paths.isEmpty else { return [] }
+        guard snap.exists else { return nil }
         let table = try Coord.leaseTable(snap)
+        let now = store.now()
         var index = PathspecIndex<Int>()
         for (i, l) in table.leases.enumerated() where l.exclusive && l.holder != session && l.endedAt == nil {
-            if let e = l.expires, e <= store.now() { continue }
+            if let e = l.expires, e <= now { continue }
             for spec in l.paths { index.add(spec, i) }
         }
-        if index.isEmpty { return [] }
-        let judge = LeaseJudge(self)
-        var verdict: [Int: Bool] = [:]
+        return index.isEmpty ? nil : LeaseGuard(table: table, index: index, judge: LeaseJudge(self))
+    }
+}
+
+/// The leases that could stop a change, ready to test paths against. Only the leases that match
+/// a path are judged (clock, board, liveness), each once.
+public final class LeaseGuard {
+    let table: LeaseTable
+    let index: PathspecIndex<Int>
+    let judge: Coord.LeaseJudge
+    private var verdict: [Int: Bool] = [:]
+
+    init(table: LeaseTable, index: PathspecIndex<Int>, judge: Coord.LeaseJudge) {
+        self.table = table
+        self.index = index
+        self.judge = judge
+    }
+
+    public func hits(_ paths: [String]) throws(CoordError) -> [LeaseHit] {
         var hits: [LeaseHit] = []
         for path in paths {
             var seen = Set<Int>()
@@ -280,18 +305,9 @@ extension Coord {
         }
         return hits
     }
+}
 
-    /// Whether any lease could stop another session's commit: a quick look before the staged
-    /// paths are listed, so the commit guard costs next to nothing where nobody leases anything.
-    public func hasLeasesOfOthers() throws(CoordError) -> Bool {
-        let snap = try store.snapshot(.leases)
-        guard snap.exists else { return false }
-        let now = store.now()
-        return try Coord.leaseTable(snap).leases.contains {
-            $0.exclusive && $0.holder != session && $0.endedAt == nil && ($0.expires ?? Int64.max) > now
-        }
-    }
-
+extension Coord {
     /// The active leases of `session`, for the brief and `sessions`.
     public func activeLeases(of session: String) throws(CoordError) -> [Lease] {
         try leaseEntries().filter { $0.lease.holder == session && $0.status == .active }.map(\.lease)

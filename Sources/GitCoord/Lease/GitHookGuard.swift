@@ -84,19 +84,15 @@ public enum GitHookGuard {
 
 extension Coord {
     /// The paths the next commit changes: added, modified, deleted, and both sides of a rename
-    /// (renames are listed as a deletion and an addition). Asks `git` in the current directory,
-    /// so that a hook sees the index git commits from (`GIT_INDEX_FILE` for `commit -a` or a
-    /// commit of named paths).
-    public func stagedPaths() async throws(CoordError) -> [String] {
-        let out: ProcessRunner.Output
-        do {
-            out = try await ProcessRunner.run(["git", "diff", "--cached", "--name-only", "--no-renames", "-z", "--no-ext-diff"])
-        } catch {
-            throw CoordError.data("cannot run git diff --cached: \(error)")
+    /// (renames are a deletion and an addition). Read through libgit2 from the index git is
+    /// committing from: `GIT_INDEX_FILE` when set (git sets it for hooks during `commit -a` or a
+    /// commit of named paths), else the worktree's index. No `git` process is started, which is
+    /// most of what the pre-commit guard would otherwise cost.
+    public func stagedPaths() throws(CoordError) -> [String] {
+        var indexFile = ProcessEnvironment.get("GIT_INDEX_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        if let f = indexFile, !f.hasPrefix("/") { indexFile = Files.join(Files.currentDirectory(), f) }
+        do { return try repository.stagedPaths(indexFile: indexFile) } catch {
+            throw CoordError.data("cannot list the staged paths: \(error.message)")
         }
-        guard out.succeeded else {
-            throw CoordError.data("git diff --cached failed: \(out.stderr.split(separator: "\n").first.map(String.init) ?? "exit \(out.status)")")
-        }
-        return out.stdout.split(separator: "\0").map(String.init)
     }
 }

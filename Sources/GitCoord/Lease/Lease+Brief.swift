@@ -45,3 +45,17 @@ extension JSONValue {
         return .object(o)
     }
 }
+
+extension Coord {
+    /// `send --lease L-…`: the message goes to the lease's holder too, and its subject names the
+    /// lease (`about lease L-k3m9qz src/net/`), so the holder knows which paths are meant.
+    public func addressing(lease text: String, to: [String], subject: String?) throws(CoordError) -> (to: [String], subject: String) {
+        let table = try Coord.leaseTable(try store.snapshot(.leases))
+        guard let lease = try Coord.resolveLeases([text], in: table.leases).first else {
+            throw CoordError.usage("no lease matches '\(text)'; see git coord lease list --all")
+        }
+        let about = "lease \(lease.id) \(lease.paths.prefix(3).map(\.text).joined(separator: " "))"
+        let recipients = to.contains(lease.holder) ? to : to + [lease.holder]
+        return (recipients, subject.map { "\($0) (\(about))" } ?? "about \(about)")
+    }
+}

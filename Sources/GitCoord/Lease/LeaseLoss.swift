@@ -36,7 +36,7 @@ extension Coord {
             let sender = Coord(store: CoordStore(repository: repository, session: Coord.syncSender))
             for session in localSessions().sorted() {
                 for lost in try Coord.lostLeases(before: old, after: new, session: session) {
-                    _ = try sender.send(Outgoing(to: [session], body: lost.message + ". The merge with another clone gave the paths to the earlier lease; stop changing them, or talk to \(lost.winner.holder) (git coord send \(lost.winner.holder) ...).",
+                    _ = try sender.send(Outgoing(to: [session], body: lost.message + ". The merge with another clone gave the paths to the earlier lease; stop changing them, or talk to \(lost.winner.holder) (git coord send --lease \(lost.winner.id) -m ...).",
                                                  subject: "lost lease \(lost.lease.id)", urgent: true, allowUnknown: true))
                     notices.append(ClaimLossNotice(session: session, task: lost.lease.id, winner: lost.winner.holder))
                 }

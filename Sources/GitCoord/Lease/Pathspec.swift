@@ -186,6 +186,8 @@ public struct Pathspec: Sendable, Hashable, CustomStringConvertible {
             case (.star, .star): break
             case (.star, _): push(Pair(i: p.i, j: p.j + 1))
             case (_, .star): push(Pair(i: p.i + 1, j: p.j))
+            case (.char(let c), _): if tb.accepts(c) { push(Pair(i: p.i + 1, j: p.j + 1)) }
+            case (_, .char(let c)): if ta.accepts(c) { push(Pair(i: p.i + 1, j: p.j + 1)) }
             default:
                 if (0...255).contains(where: { ta.accepts(UInt8($0)) && tb.accepts(UInt8($0)) }) { push(Pair(i: p.i + 1, j: p.j + 1)) }
             }
