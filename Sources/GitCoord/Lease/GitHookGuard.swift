@@ -29,7 +29,7 @@ public enum GitHookGuard {
         else
             echo "git coord lease guard: git-coord is not on PATH; commit not checked" >&2
         fi
-        chained="$(dirname "$0")/\(chainedName)"
+        chained="${0%/*}/\(chainedName)"
         if [ -x "$chained" ]; then exec "$chained" "$@"; fi
         exit 0
 
