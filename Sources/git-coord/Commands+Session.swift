@@ -67,10 +67,11 @@ extension GitCoordCommand {
                 say("no sessions yet: run `git coord join NAME` in each worktree")
                 return
             }
-            var rows = [["NAME", "ROLE", "STATE", "LAST-SEEN", "HOST", "WORKTREE", "LEASES"]]
+            // The LEASES column only when someone holds a lease, so the table is unchanged otherwise.
+            var rows = [["NAME", "ROLE", "STATE", "LAST-SEEN", "HOST", "WORKTREE"] + (leases.isEmpty ? [] : ["LEASES"])]
             for s in statuses {
                 rows.append([s.record.name, s.record.role ?? "-", s.state.rawValue, s.lastSeen.map { relativeTime($0) } ?? "never",
-                             s.record.host ?? "-", s.record.worktree ?? "-", Lease.shortList(leases[s.record.name] ?? [])])
+                             s.record.host ?? "-", s.record.worktree ?? "-"] + (leases.isEmpty ? [] : [Lease.shortList(leases[s.record.name] ?? [])]))
             }
             say(table(rows))
         }

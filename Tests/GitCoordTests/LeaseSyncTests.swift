@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CoordTestSupport
 import GitCoord
 import GitCoordStore
@@ -10,8 +15,9 @@ import Testing
     @Test func conflictingLeasesGrantedOfflineConvergeToTheEarliestAndTheLoserIsToldOnce() async throws {
         let f = try SyncFixture(clones: 2)
         let w1 = try f.repo.coord("worker-1", at: f.clones[0]), w2 = try f.repo.coord("worker-2", at: f.clones[1])
-        _ = try w1.join("worker-1", role: "worker")
-        _ = try w2.join("worker-2", role: "worker")
+        // Alive while this test runs, however long a loaded machine makes it (not by the TTL).
+        _ = try w1.join("worker-1", role: "worker", pid: getpid())
+        _ = try w2.join("worker-2", role: "worker", pid: getpid())
         var clock = Clock.nowMilliseconds() + 1000
         w2.store.now = { clock += 10; return clock }   // worker-2 leases first...
         w1.store.now = { clock += 1000; return clock } // ...worker-1 a second later, in its own clone.

@@ -35,7 +35,7 @@ public struct Lease: Sendable, Equatable {
     }
 
     /// Whether it was still standing (not ended, not run out) at `stamp`.
-    func inForce(at stamp: Stamp) -> Bool {
+    public func inForce(at stamp: Stamp) -> Bool {
         if let endedAt, !(stamp < endedAt) { return false }
         if let expires, expires <= stamp.milliseconds { return false }
         return true
