@@ -162,6 +162,21 @@ PY
   cd "$demo"; rm -rf "$mcpdemo"
 fi
 
+
+step "Path leases: two workers and one module"
+cd "$demo/project"; show git coord hooks install git
+cd "$demo/worker-1"
+show git coord lease add src/net/ --ttl 2h --reason "rework retries"
+cd "$demo/worker-2"
+show git coord lease add src/net/tcp.c || echo "(exit $?: worker-2 was refused, worker-1 leases src/net/)"
+show git coord lease check src/net/tcp.c || echo "(exit $?)"
+mkdir -p src/net && echo "int retries = 5;" > src/net/tcp.c && git add src/net/tcp.c
+show git commit -qm "tune retries" || echo "(exit $?: the pre-commit guard refused the commit)"
+printf '{"session_id":"demo","cwd":"%s","hook_event_name":"PreToolUse","tool_name":"Edit","tool_input":{"file_path":"%s/src/net/tcp.c","old_string":"5","new_string":"6"}}' "$PWD" "$PWD" > "$demo/edit.json"
+echo "Claude Code's PreToolUse hook answers an Edit of the same file with:"
+git coord hooks run pre-tool < "$demo/edit.json" | python3 -m json.tool
+cd "$demo/worker-1"; show git coord lease release --all
+cd "$demo/worker-2"; show git commit -qm "tune retries"; show git log --oneline -1
 echo
 echo "demo finished; everything lived in $demo (now removed)"
 

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
-/// Sections: store, mail, board, sessions, sync, hooks, mcp (default: all). `--quick` uses smaller sizes.
+/// Sections: store, mail, board, sessions, sync, hooks, mcp, lease (default: all). `--quick` uses smaller sizes.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "write-records" {
     // A writer process for tests and benchmarks: write-records REPO SESSION COUNT LABEL
@@ -23,6 +23,7 @@ let sections: [(String, (Bench) throws -> Void)] = [
     ("sync", SyncBench.run),
     ("hooks", HooksBench.run),
     ("mcp", MCPBench.run),
+    ("lease", LeaseBench.run),
 ]
 let bench = Bench(quick: quick)
 bench.header()

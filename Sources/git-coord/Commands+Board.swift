@@ -145,15 +145,21 @@ extension GitCoordCommand.Board {
             abstract: "Claim a task for this session.",
             discussion: """
                 Atomic: if another session holds the task, this exits 1 and says who. Claiming a \
-                task you already hold succeeds and changes nothing.
+                task you already hold succeeds and changes nothing. With --lease, the paths are \
+                leased exclusively for the task too (the lease ends when the task is done); if the \
+                lease is refused, the claim is given back.
+
+                Example: git coord board claim 4k2 --lease src/net/ --lease tests/net/
                 """)
 
         @Argument(help: "A task id or unique prefix.") var task: String
+        @Option(help: ArgumentHelp("Also lease these paths for the task (repeatable); see git coord lease.", valueName: "PATHSPEC")) var lease: [String] = []
         @OptionGroup var session: SessionOptions
         @OptionGroup var output: JSONFlag
 
         func run() throws {
             let (coord, _) = try session.openAsSession()
+            if !lease.isEmpty { return try claimWithLease(coord) }
             let outcome = try coord.claim(task)
             let t = outcome.task
             if output.json { printJSON(t.json()); return }
@@ -161,6 +167,12 @@ extension GitCoordCommand.Board {
             case .claimed: say("claimed \(t.id) \"\(t.title)\"")
             case .alreadyHeld: say("\(t.id) \"\(t.title)\" is already yours")
             }
+        }
+
+        func claimWithLease(_ coord: Coord) throws {
+            let (outcome, l) = try coord.claim(task, lease: lease)
+            if output.json { return printJSON(.object(["task": outcome.task.json(), "lease": LeaseEntry(lease: l, status: .active).json])) }
+            say("claimed \(outcome.task.id) \"\(outcome.task.title)\" and leased \(l.paths.map(\.text).joined(separator: " ")) as \(l.id)")
         }
     }
 

@@ -57,12 +57,17 @@ extension GitCoordCommand {
         @Flag(name: .customLong("allow-unknown"), help: "Deliver to names that never joined.")
         var allowUnknown = false
 
+        @Option(help: ArgumentHelp("About this lease: to its holder too, the lease named in the subject.", valueName: "L-…"))
+        var lease: String?
+
         @OptionGroup var session: SessionOptions
         @OptionGroup var output: JSONFlag
 
         func run() throws {
             let (coord, _) = try session.openAsSession()
             let body = try MailInput.body(message: message, file: file)
+            var to = self.to, subject = self.subject
+            if let lease { (to, subject) = try coord.addressing(lease: lease, to: to, subject: subject) }
             let sent = try coord.send(Outgoing(to: to, body: body, subject: subject, replyTo: replyTo,
                                                urgent: urgent, ackRequired: ackRequired, allowUnknown: allowUnknown))
             if output.json { printJSON(sent.record) } else { say(sent.id) }

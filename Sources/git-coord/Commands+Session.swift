@@ -58,18 +58,20 @@ extension GitCoordCommand {
             let coord = try session.open()
             coord.noteActivity()
             let statuses = try coord.sessionStatuses(includeLeft: all)
+            let leases = try coord.activeLeasesBySession()
             if output.json {
-                printJSON(.array(statuses.map(\.json)))
+                printJSON(.array(statuses.map { $0.json.adding("leases", .array((leases[$0.record.name] ?? []).map { .string($0.id) })) }))
                 return
             }
             if statuses.isEmpty {
                 say("no sessions yet: run `git coord join NAME` in each worktree")
                 return
             }
-            var rows = [["NAME", "ROLE", "STATE", "LAST-SEEN", "HOST", "WORKTREE"]]
+            // The LEASES column only when someone holds a lease, so the table is unchanged otherwise.
+            var rows = [["NAME", "ROLE", "STATE", "LAST-SEEN", "HOST", "WORKTREE"] + (leases.isEmpty ? [] : ["LEASES"])]
             for s in statuses {
                 rows.append([s.record.name, s.record.role ?? "-", s.state.rawValue, s.lastSeen.map { relativeTime($0) } ?? "never",
-                             s.record.host ?? "-", s.record.worktree ?? "-"])
+                             s.record.host ?? "-", s.record.worktree ?? "-"] + (leases.isEmpty ? [] : [Lease.shortList(leases[s.record.name] ?? [])]))
             }
             say(table(rows))
         }

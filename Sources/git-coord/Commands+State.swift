@@ -194,12 +194,19 @@ extension GitCoordCommand {
                 git-coord binary by its path (found even when Claude Code's PATH lacks it) and exits \
                 0 silently outside a coordinated repository. `hooks doctor` runs each installed \
                 command as Claude Code would and says what is wrong.
+                PreToolUse on Edit, Write, MultiEdit and NotebookEdit denies a write to a path \
+                another live session leases exclusively (see `git coord lease`).
+
+                `hooks install git` adds the pre-commit lease guard to the repository's common \
+                hooks (core.hooksPath when set), keeping and chaining any pre-commit already \
+                there; `hooks uninstall git` puts that one back.
 
                 Examples:
                   git coord hooks install claude                   # ~/.claude/settings.json
                   git coord hooks install claude --scope project   # .claude/settings.json
                   git coord hooks doctor
                   git coord hooks print generic
+                  git coord hooks install git                    # pre-commit lease guard
                 """,
             subcommands: [Install.self, Uninstall.self, Doctor.self, Print.self, Run.self])
     }
@@ -209,7 +216,7 @@ extension HookScope: ExpressibleByArgument {}
 
 /// Where and which agent's settings `hooks install` and `uninstall` edit.
 struct HookTarget: ParsableArguments {
-    @Argument(help: "The agent: claude.") var agent: String = "claude"
+    @Argument(help: "The agent: claude, or git for the pre-commit lease guard.") var agent: String = "claude"
     @Option(help: "user: ~/.claude/settings.json (every worktree), project: .claude/settings.json, local: .claude/settings.local.json.")
     var scope: HookScope = .user
     @Option(name: .customLong("settings"), help: ArgumentHelp("Edit this settings file instead.", valueName: "PATH"))
@@ -219,7 +226,7 @@ struct HookTarget: ParsableArguments {
     /// folder, nil outside a repository (then uninstall removes containers it empties, as
     /// without a receipt). The repository is opened once for both.
     func resolve() throws(CoordError) -> (path: String, receipts: HookFiles?) {
-        guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude; for others see `git coord hooks print generic`") }
+        guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude and git; for others see `git coord hooks print generic`") }
         let needsRepository = settingsFile == nil && scope != .user
         let coord: Coord?
         do { coord = try Coord.open(agent: nil) } catch {
@@ -238,6 +245,7 @@ extension GitCoordCommand.Hooks {
         @OptionGroup var target: HookTarget
 
         func run() throws {
+            if target.agent == "git" { return say(try GitHookGuard.install(try Coord.open())) }
             let (path, receipts) = try target.resolve()
             if try ClaudeSettings.installFile(path, binary: Executable.current, receipts: receipts) {
                 say("added git coord hooks to \(path)")
@@ -252,6 +260,7 @@ extension GitCoordCommand.Hooks {
         @OptionGroup var target: HookTarget
 
         func run() throws {
+            if target.agent == "git" { return say(try GitHookGuard.uninstall(try Coord.open())) }
             let (path, receipts) = try target.resolve()
             switch try ClaudeSettings.uninstallFile(path, receipts: receipts) {
             case .noFile: say("no settings file at \(path)")
@@ -332,7 +341,7 @@ extension GitCoordCommand.Hooks {
             abstract: "Run one hook (called by the agent: session-start, session-end, prompt, post-tool, stop-wait).",
             shouldDisplay: false)
 
-        @Argument(help: "session-start, session-end, prompt, post-tool or stop-wait.") var kind: String
+        @Argument(help: "session-start, session-end, prompt, post-tool, stop-wait or pre-tool.") var kind: String
         @OptionGroup var session: SessionOptions
         @Flag(help: "Print plain text instead of Claude Code's JSON answer.") var plain = false
         @Option(name: .customLong("timeout"), help: ArgumentHelp("stop-wait: give up after this long (exit 0).", valueName: "DURATION"))
@@ -342,9 +351,10 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             guard let hook = HookKind(rawValue: kind) else {
-                throw CoordError.usage("unknown hook '\(kind)': use session-start, session-end, prompt, post-tool or stop-wait")
+                throw CoordError.usage("unknown hook '\(kind)': use session-start, session-end, prompt, post-tool, stop-wait or pre-tool")
             }
-            let payload = HookPayload(bytes: readStandardInput())
+            let input = readStandardInput()
+            let payload = HookPayload(bytes: input)
             if let cwd = payload.cwd, !cwd.isEmpty { _ = chdir(cwd) }
             if hook == .stopWait { _ = signal(SIGTERM) { _ in _exit(0) } }
             let result: HookResult
@@ -363,6 +373,7 @@ extension GitCoordCommand.Hooks {
                 case .sessionEnd: result = try coord.runSessionEndHook(payload)
                 case .prompt, .postTool: result = try coord.runNotifyHook(hook, payload)
                 case .stopWait: result = try coord.runStopWaitHook(payload, timeoutMs: timeout.milliseconds)
+                case .preTool: result = try coord.runLeaseGuardHook(input, payload: payload)
                 }
             } catch {
                 // Exit 2 would block the prompt or the stop: report as a non-blocking error instead.

@@ -71,6 +71,7 @@ public enum ClaudeSettings {
         Entry(event: "Stop", matcher: nil, subcommand: "stop-wait", asyncRewake: true, timeout: 86400),
         Entry(event: "StopFailure", matcher: nil, subcommand: "stop-wait", asyncRewake: true, timeout: 86400),
         Entry(event: "Notification", matcher: "idle_prompt", subcommand: "stop-wait", asyncRewake: true, timeout: 86400),
+        Entry(event: "PreToolUse", matcher: LeaseGuardTool.matcher, subcommand: "pre-tool", asyncRewake: false, timeout: 10),
     ]
 
     /// The snippet `hooks print claude` shows: a settings file holding only our hooks.

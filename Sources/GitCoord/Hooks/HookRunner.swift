@@ -24,6 +24,7 @@ public enum HookKind: String, Sendable, CaseIterable {
     case prompt
     case postTool = "post-tool"
     case stopWait = "stop-wait"
+    case preTool = "pre-tool"
 
     /// The Claude Code event this hook answers.
     public var event: String {
@@ -33,6 +34,7 @@ public enum HookKind: String, Sendable, CaseIterable {
         case .prompt: return "UserPromptSubmit"
         case .postTool: return "PostToolUse"
         case .stopWait: return "Stop"
+        case .preTool: return "PreToolUse"
         }
     }
 }

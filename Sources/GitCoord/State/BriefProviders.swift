@@ -14,7 +14,7 @@ public struct BriefContext {
 /// The sections of a brief, most important first. Each is gathered by one small function below;
 /// a feature adds its section by adding a case and its function.
 public enum BriefPart: String, Sendable, CaseIterable {
-    case identity, state, messages, tasks, jobs, decisions, sessions
+    case identity, state, messages, tasks, leases, jobs, decisions, sessions
 }
 
 extension Coord {
@@ -25,6 +25,7 @@ extension Coord {
         case .state: return try Coord.stateSection(c)
         case .messages: return try Coord.messagesSection(c)
         case .tasks: return try Coord.tasksSection(c)
+        case .leases: return try Coord.leasesSection(c)
         case .jobs: return try Coord.jobsSection(c)
         case .decisions: return try Coord.decisionsSection(c)
         case .sessions: return try Coord.sessionsSection(c)

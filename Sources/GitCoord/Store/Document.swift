@@ -7,6 +7,7 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     case jobs
     case beat
     case seen
+    case leases
 
     /// Whether each write adds to the document's history. Heartbeats and read marks do not: each
     /// write replaces a parentless commit, so a day of beats leaves one commit, not 2,880.
@@ -18,7 +19,7 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     }
 
     /// Whether the document belongs to one session (`refs/coord/KIND/SESSION`).
-    public var isPerSession: Bool { self != .board }
+    public var isPerSession: Bool { self != .board && self != .leases }
 
     /// The newest on-disk format of this kind that this build reads and writes.
     public var formatVersion: Int64 { 1 }

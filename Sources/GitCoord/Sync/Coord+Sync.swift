@@ -121,6 +121,7 @@ extension Coord {
             case .moved(let moved):
                 report.moved.append(moved)
                 if doc == .board { notifyLostClaims(before: before, after: moved.to, into: &report) }
+                if doc == .leases { notifyLostLeases(before: before, after: moved.to, into: &report) }
             }
         }
         return skipped
