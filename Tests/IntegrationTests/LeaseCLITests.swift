@@ -245,10 +245,10 @@ import Testing
 
     @Test func hooksInstallClaudeAddsThePreToolUseGuardOnFileWritingTools() throws {
         let repo = try TempRepo()
-        _ = try ok(["hooks", "install", "claude"], in: repo.path)
+        _ = try ok(["hooks", "install", "claude", "--scope", "project"], in: repo.path)
         let settings = try JSONValue.parse(Files.readString(repo.path + "/.claude/settings.json") ?? "")
         let group = settings["hooks"]?["PreToolUse"]?.arrayValue?.first
         #expect(group?["matcher"] == .string("Edit|Write|MultiEdit|NotebookEdit"))
-        #expect(group?["hooks"]?.arrayValue?.first?["command"] == .string("git coord hooks run pre-tool"))
+        #expect(group?["hooks"]?.arrayValue?.first?["command"] == .string(ClaudeSettings.command("pre-tool", binary: CLI.binary)))
     }
 }
