@@ -61,7 +61,7 @@ extension GitCoordCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let body = try MailInput.body(message: message, file: file)
             let sent = try coord.send(Outgoing(to: to, body: body, subject: subject, replyTo: replyTo,
                                                urgent: urgent, ackRequired: ackRequired, allowUnknown: allowUnknown))
@@ -180,7 +180,7 @@ extension GitCoordCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let (ack, new) = try coord.ack(id, note: message)
             if output.json { printJSON(ack.json) } else { say((new ? "acked " : "already acked ") + ack.id) }
         }
