@@ -107,6 +107,20 @@ import Testing
         #expect(ambiguous.status == 2 && ambiguous.stderr.contains("starts 7 ids") && ambiguous.stderr.contains("and 2 more"), "\(ambiguous.stderr)")
     }
 
+    /// Writers of one document queue instead of racing, so concurrent writes leave no objects
+    /// behind: 4 processes x 30 writes to one board, and not one unreachable object (each lost
+    /// compare-and-swap used to leave its blob, trees and commit).
+    @Test func concurrentWritersLeaveNoUnreachableObjects() throws {
+        let repo = try TempRepo()
+        try Shell.git(["-C", repo.path, "config", "coord.autoGC", "false"])
+        let results = Racers.run((0..<4).map { [CLI.benchBinary, "write-records", repo.path, "w\($0)", "30", "p\($0)"] },
+                                 in: repo.root, environments: Array(repeating: [:], count: 4))
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        #expect(try repo.store().snapshot(.board).blobs(under: "recs").count == 120)
+        let unreachable = try Shell.git(["-C", repo.path, "fsck", "--unreachable", "--no-reflogs"])
+        #expect(unreachable.isEmpty, "\(unreachable.split(separator: "\n").count) unreachable objects")
+    }
+
     /// `git coord doctor` exits 0 on a healthy repository, 1 with a problem, and --json parses.
     @Test func doctorReportsAndFixes() throws {
         let repo = try joined("w")

@@ -17,6 +17,9 @@ public final class CoordStore {
     /// How long a writer waits for a held ref lock before giving up. Longer than
     /// `staleLockSeconds`, so a lock left by a crash just now is waited out and then recovered.
     public var lockTimeoutSeconds: Double = 15
+    /// How long a writer waits for the document's write lock (``WriteLock``) before writing
+    /// without it.
+    public var writeLockSeconds: Double = 5
     /// The most times an operation is redone after losing a race.
     public var maxAttempts = 500
 
@@ -92,6 +95,9 @@ public final class CoordStore {
             throw CoordError.usage("no session: run `git coord join NAME` in this worktree, or pass --session NAME or set GIT_COORD_SESSION")
         }
         let started = Clock.monotonicNanoseconds()
+        // Queue behind other git-coord writers of this document (see ``WriteLock``).
+        let queued = WriteLock.acquire(doc, folder: localFolder, seconds: writeLockSeconds)
+        defer { queued?.release() }
         var backoff = 0.05
         var attempt = 0
         var objectFailures = 0

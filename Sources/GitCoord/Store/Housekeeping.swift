@@ -16,8 +16,25 @@ import GitCoordStore
 /// log. See Docs/Faults.md.
 enum Housekeeping {
     static func noteWrite(_ store: CoordStore) {
-        guard UInt32.random(in: 0..<1000) == 0, store.repository.configString("coord.autoGC") != "false" else { return }
+        // One write in 50 looks (one readdir); a cleanup starts when git's own estimate says
+        // gc.auto is passed, and no cleanup is running. One in 1,000 starts one regardless, as
+        // before, for the packs git counts too (gc.autoPackLimit).
+        let roll = UInt32.random(in: 0..<1000)
+        guard roll % 50 == 0, store.repository.configString("coord.autoGC") != "false" else { return }
+        guard roll == 0 || looseEstimate(store.repository) > looseObjectLimit(store.repository) else { return }
+        guard !cleanupRunning(store.repository) else { return }
         startCleanup(store)
+    }
+
+    /// git's estimate of the loose objects: those in `objects/17`, times 256.
+    static func looseEstimate(_ repo: Repository) -> Int {
+        Files.list(Files.join(repo.commonDir, "objects", "17")).count * 256
+    }
+
+    /// Whether a gc holds this repository's `gc.pid` (younger than an hour, as git judges it).
+    static func cleanupRunning(_ repo: Repository) -> Bool {
+        guard let age = Files.ageSeconds(Files.join(repo.commonDir, "gc.pid")) else { return false }
+        return age < 3600
     }
 
     /// The text `git gc --auto` leaves in `gc.log` when unreachable loose objects block it.
