@@ -19,7 +19,7 @@ public final class CoordStore {
     public var lockTimeoutSeconds: Double = 15
     /// How long a writer waits for the document's write lock (``WriteLock``) before writing
     /// without it.
-    public var writeLockSeconds: Double = 5
+    public var writeLockSeconds: Double = 15
     /// The most times an operation is redone after losing a race.
     public var maxAttempts = 500
 

@@ -21,10 +21,15 @@ enum Housekeeping {
         // before, for the packs git counts too (gc.autoPackLimit).
         let roll = UInt32.random(in: 0..<1000)
         guard roll % 50 == 0, store.repository.configString("coord.autoGC") != "false" else { return }
-        guard roll == 0 || looseEstimate(store.repository) > looseObjectLimit(store.repository) else { return }
+        guard roll == 0 || looseEstimate(store.repository) > ownPackThreshold else { return }
         guard !cleanupRunning(store.repository) else { return }
         startCleanup(store)
     }
+
+    /// Loose objects (git's estimate) past which the cleanup packs git-coord's own new objects:
+    /// about 64 messages' worth. Loose objects take a 4 KB block each, so waiting for `gc.auto`
+    /// (6,700) would leave 27 MB of them at any time.
+    static let ownPackThreshold = 1_024
 
     /// git's estimate of the loose objects: those in `objects/17`, times 256.
     static func looseEstimate(_ repo: Repository) -> Int {
@@ -47,7 +52,22 @@ enum Housekeeping {
         let log = shellQuoted(Files.join(store.repository.commonDir, "gc.log"))
         // Already detached: gc runs in the foreground here, so its warning comes back to us
         // instead of into gc.log. A gc.log left by the user's own automatic gc counts too.
+        let state = shellQuoted(Files.join(store.localFolder, "packed-tips"))
+        let lock = shellQuoted(Files.join(store.localFolder, "pack.lock"))
+        // First, git-coord's own objects written since the last run (reachable from refs/coord/
+        // but not from the tips packed last time) go into one small pack, and their loose copies
+        // are removed (prune-packed removes only what a pack holds). One run at a time (a mkdir
+        // lock, taken over after 10 minutes). Then git's own automatic gc, as below.
         let script = """
+            find \(lock) -maxdepth 0 -mmin +10 -exec rmdir {} \\; 2>/dev/null
+            if mkdir \(lock) 2>/dev/null; then
+              tips=$(\(git) for-each-ref --format='%(objectname)' refs/coord/)
+              old=$(sed 's/^/^/' \(state) 2>/dev/null)
+              if printf '%s\\n' $tips $old | \(git) rev-list --objects --ignore-missing --stdin | \(git) pack-objects --incremental --quiet \(shellQuoted(Files.join(store.repository.commonDir, "objects", "pack", "pack"))) >/dev/null; then
+                \(git) prune-packed --quiet && printf '%s\\n' $tips > \(state).new && mv \(state).new \(state)
+              fi
+              rmdir \(lock)
+            fi
             out=$(\(git) -c gc.autoDetach=false -c gc.cruftPacks=true gc --auto --quiet 2>&1); echo "$out"
             if printf '%s' "$out" | grep -qi '\(unreachableWarning)' || grep -qi '\(unreachableWarning)' \(log) 2>/dev/null; then
               rm -f \(log) && \(git) -c gc.cruftPacks=true gc --quiet
