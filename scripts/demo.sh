@@ -103,5 +103,14 @@ step "The audit trail is plain git"
 cd "$demo/project"
 show git log --format='%h %s' refs/coord/board
 show git coord log --limit 12
+# --- issue 14: runs that last for weeks ---
+step "git coord doctor: a project commit pushed under refs/coord/ by mistake is found and moved aside"
+cd "$demo/project"
+git update-ref refs/coord/state/intruder HEAD
+show git coord doctor || echo "(exit $?: a problem was found)"
+show git coord doctor --fix
+show git for-each-ref refs/coord-aside/
+# --- end issue 14 ---
+
 echo
 echo "demo finished; everything lived in $demo (now removed)"

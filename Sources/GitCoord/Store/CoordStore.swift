@@ -94,10 +94,11 @@ public final class CoordStore {
         guard let who = writer ?? session else {
             throw CoordError.usage("no session: run `git coord join NAME` in this worktree, or pass --session NAME or set GIT_COORD_SESSION")
         }
-        let started = Clock.monotonicNanoseconds()
-        // Queue behind other git-coord writers of this document (see ``WriteLock``).
+        // Queue behind other git-coord writers of this document (see ``WriteLock``). Time spent
+        // queued does not count against the ref lock's time-out below.
         let queued = WriteLock.acquire(doc, folder: localFolder, seconds: writeLockSeconds)
         defer { queued?.release() }
+        let started = Clock.monotonicNanoseconds()
         var backoff = 0.05
         var attempt = 0
         var objectFailures = 0
