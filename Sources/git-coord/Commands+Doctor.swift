@@ -12,13 +12,15 @@ extension GitCoordCommand {
                 Checks libgit2, the fetch refspec of coord.remote, this worktree's session, the \
                 agent hooks, the ref watcher, every ref under refs/coord/ (foreign commits, \
                 missing objects, unreadable or newer formats), the peers' copies under \
-                refs/coord-remotes/, stale ref locks, and growth: loose objects, packs, and \
+                refs/coord-remotes/, sends of this session that did not reach every recipient, \
+                stale ref locks, and growth: loose objects, packs, and \
                 whether git's automatic cleanup still runs (gc.log, gc.cruftPacks). One line \
                 per finding, with its mend.
 
                 --fix mends what is safe: a foreign ref is moved to refs/coord-aside/... (never \
                 deleted), a history-less document whose commit is missing (a beat, read marks) \
-                is dropped for its next write to rebuild, stale locks are removed, the fetch \
+                is dropped for its next write to rebuild, an unfinished send is delivered from \
+                the sender's note (no second copy), stale locks are removed, the fetch \
                 refspec is added, gc.cruftPacks is turned on and a blocked cleanup is restarted.
 
                 Exit status: 0 when nothing is a problem (warnings allowed), 1 when a problem \
