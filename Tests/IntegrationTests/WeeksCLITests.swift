@@ -2,6 +2,9 @@ import CoordTestSupport
 import GitCoord
 import GitCoordStore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The command line of issue 14: names, writers that never joined, the terminal, waits whose
 /// repository goes away, and messages that say what happened.
@@ -119,6 +122,24 @@ import Testing
         #expect(try repo.store().snapshot(.board).blobs(under: "recs").count == 120)
         let unreachable = try Shell.git(["-C", repo.path, "fsck", "--unreachable", "--no-reflogs"])
         #expect(unreachable.isEmpty, "\(unreachable.split(separator: "\n").count) unreachable objects")
+    }
+
+    /// A repository owned by another user says what git says (dubious ownership, and how to
+    /// trust it), and `safe.directory = *` is honoured as git honours it.
+    @Test func anotherUsersRepositorySaysDubiousOwnershipAndSafeDirectoryStarIsHonoured() throws {
+        guard getuid() == 0 else { return }  // needs to give the repository to another user
+        let repo = try TempRepo()
+        let home = repo.root + "/home"
+        Files.makeFolders(home)
+        let env = ["HOME": home, "XDG_CONFIG_HOME": home + "/.config"]
+        _ = Shell.run(["chown", "-R", "4242:4242", repo.path])
+        let refused = CLI.run(["board", "list"], in: repo.path, environment: env)
+        #expect(refused.status == 2 && refused.stderr.contains("dubious ownership") && refused.stderr.contains("safe.directory"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("not in a git repository"))
+        Files.writeAtomically(home + "/.gitconfig", "[safe]\n\tdirectory = *\n")
+        #expect(Shell.run(["git", "-C", repo.path, "status"], environment: env).status == 0, "git itself trusts it")
+        let trusted = CLI.run(["board", "list"], in: repo.path, environment: env)
+        #expect(trusted.status == 0, "\(trusted.stderr)")
     }
 
     /// `git coord doctor` exits 0 on a healthy repository, 1 with a problem, and --json parses.

@@ -32,13 +32,28 @@ public final class CoordStore {
     public static func open(at path: String? = nil, session: String? = nil) throws(CoordError) -> CoordStore {
         let repo: Repository
         do { repo = try Repository.open(at: path) } catch {
-            throw CoordError.usage("not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH")
+            guard error.isOwnership else {
+                throw CoordError.usage("not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH (libgit2: \(error.message))")
+            }
+            repo = try openTrusted(at: path, error)
         }
         if let fmt = repo.configString("extensions.refStorage"), fmt != "files" {
             throw CoordError.data("this repository stores refs as \(fmt), which libgit2 \(Libgit2.version) cannot read; git-coord needs the files ref store")
         }
         if repo.configString("coord.fsync") == "true" { Libgit2.setFsync(true) }
         return CoordStore(repository: repo, session: session)
+    }
+
+    /// Opens a repository owned by another user when the user's `safe.directory` trusts every
+    /// repository (`*`), as git does (libgit2 1.5 does not read `*`); otherwise the error says
+    /// what git would: dubious ownership, and how to trust it.
+    private static func openTrusted(at path: String?, _ error: GitError) throws(CoordError) -> Repository {
+        let place = path ?? Files.currentDirectory()
+        if Libgit2.globalConfigValues("safe.directory").last(where: { $0 == "*" || $0.isEmpty }) == "*" {
+            Libgit2.setOwnerValidation(false)
+            if let repo = try? Repository.open(at: path) { return repo }
+        }
+        throw CoordError.usage("detected dubious ownership of the repository at \(place) (\(error.message)): it belongs to another user; if you trust it, run `git config --global --add safe.directory \(place)`")
     }
 
     /// The folder under the common git dir where git-coord keeps local, unsynced files.
