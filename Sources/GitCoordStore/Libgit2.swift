@@ -35,13 +35,7 @@ public enum Libgit2 {
         var config: OpaquePointer?
         guard git_config_open_default(&config) == 0, let config else { return [] }
         defer { git_config_free(config) }
-        var iter: OpaquePointer?
-        guard git_config_multivar_iterator_new(&iter, config, key, nil) == 0, let iter else { return [] }
-        defer { git_config_iterator_free(iter) }
-        var out: [String] = []
-        var entry: UnsafeMutablePointer<git_config_entry>?
-        while git_config_next(&entry, iter) == 0, let e = entry { out.append(String(cString: e.pointee.value)) }
-        return out
+        return Repository.values(of: key, in: config)
     }
 
     /// How many times libgit2's start-up load of the CA certificate bundle was skipped in this
