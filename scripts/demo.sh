@@ -177,6 +177,15 @@ echo "Claude Code's PreToolUse hook answers an Edit of the same file with:"
 git coord hooks run pre-tool < "$demo/edit.json" | python3 -m json.tool
 cd "$demo/worker-1"; show git coord lease release --all
 cd "$demo/worker-2"; show git commit -qm "tune retries"; show git log --oneline -1
+# --- issue 14: runs that last for weeks ---
+step "git coord doctor: a project commit pushed under refs/coord/ by mistake is found and moved aside"
+cd "$demo/project"
+git update-ref refs/coord/state/intruder HEAD
+show git coord doctor || echo "(exit $?: a problem was found)"
+show git coord doctor --fix
+show git for-each-ref refs/coord-aside/
+# --- end issue 14 ---
+
 echo
 echo "demo finished; everything lived in $demo (now removed)"
 

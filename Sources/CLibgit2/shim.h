@@ -25,4 +25,9 @@ static inline int git_coord_opts_cache_max_size(long long bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
 }
 
+/** Turns libgit2's check that a repository belongs to the current user on or off. */
+static inline int git_coord_opts_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+
 #endif

@@ -37,6 +37,12 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
     public let rawCode: Int32
     /// libgit2's error class (`git_error_t`), 0 when none was set.
     public let errorClass: Int32
+    /// Whether libgit2 refused the repository because another user owns it (GIT_EOWNER).
+    /// libgit2 1.5 reports a missing `safe.directory` setting instead when no config has one.
+    public var isOwnership: Bool {
+        code == .other(-36) || message.contains("not owned by current user") || message.contains("'safe.directory'")
+    }
+
     /// libgit2's message, as `git_error_last` gave it right after the failing call.
     public let message: String
     /// What the store was doing when libgit2 failed.

@@ -22,6 +22,22 @@ public enum Libgit2 {
         _ = git_coord_opts_enable_fsync(enabled ? 1 : 0)
     }
 
+    /// Turns libgit2's check that a repository belongs to the current user on or off (for a
+    /// repository the user's `safe.directory` trusts in a way libgit2 1.5 does not read, `*`).
+    public static func setOwnerValidation(_ enabled: Bool) {
+        ensureInitialized()
+        _ = git_coord_opts_owner_validation(enabled ? 1 : 0)
+    }
+
+    /// The values of a multi-valued key in the user's and the system's git config (no repository).
+    public static func globalConfigValues(_ key: String) -> [String] {
+        ensureInitialized()
+        var config: OpaquePointer?
+        guard git_config_open_default(&config) == 0, let config else { return [] }
+        defer { git_config_free(config) }
+        return Repository.values(of: key, in: config)
+    }
+
     /// How many times libgit2's start-up load of the CA certificate bundle was skipped in this
     /// process: 1 where libgit2 uses mbedTLS and the loader could be replaced, else 0.
     public static var skippedCertificateLoads: Int {

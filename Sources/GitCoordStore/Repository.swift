@@ -86,6 +86,11 @@ public final class Repository {
         var config: OpaquePointer?
         guard git_repository_config_snapshot(&config, handle) == 0, let config else { return [] }
         defer { git_config_free(config) }
+        return Repository.values(of: key, in: config)
+    }
+
+    /// Every value of a multi-valued key in an open config, in file order.
+    static func values(of key: String, in config: OpaquePointer) -> [String] {
         var iter: OpaquePointer?
         guard git_config_multivar_iterator_new(&iter, config, key, nil) == 0, let iter else { return [] }
         defer { git_config_iterator_free(iter) }

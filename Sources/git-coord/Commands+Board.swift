@@ -50,7 +50,7 @@ extension GitCoordCommand.Board {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let task = try coord.addTask(TaskDraft(title: title, desc: desc, priority: try parsePriority(priority) ?? TaskCell.defaultPriority, after: after, labels: label, assign: assign))
             if output.json { printJSON(task.json()) } else { say(task.id) }
         }
@@ -158,10 +158,13 @@ extension GitCoordCommand.Board {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             if !lease.isEmpty { return try claimWithLease(coord) }
             let outcome = try coord.claim(task)
             let t = outcome.task
+            for dep in try coord.openDependencies(of: t) {
+                FileOutput.standardError.writeText("git coord: warning: \(t.id) waits for \(dep.id) \"\(dep.title)\", which is not done yet\n")
+            }
             if output.json { printJSON(t.json()); return }
             switch outcome {
             case .claimed: say("claimed \(t.id) \"\(t.title)\"")
@@ -187,9 +190,9 @@ extension GitCoordCommand.Board {
         @OptionGroup var session: SessionOptions
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
-            let t = try coord.release(task, force: force)
-            say("released \(t.id) \"\(t.title)\"")
+            let (coord, _) = try session.openAsWriter()
+            let (t, released) = try coord.releaseTask(task, force: force)
+            say(released ? "released \(t.id) \"\(t.title)\"" : "\(t.id) \"\(t.title)\" was not claimed: nothing to release")
         }
     }
 
@@ -204,7 +207,7 @@ extension GitCoordCommand.Board {
         @OptionGroup var session: SessionOptions
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let t = try coord.markDone(task, note: message)
             say("done \(t.id) \"\(t.title)\"")
         }
@@ -217,9 +220,9 @@ extension GitCoordCommand.Board {
         @OptionGroup var session: SessionOptions
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
-            let t = try coord.reopen(task)
-            say("reopened \(t.id) \"\(t.title)\"")
+            let (coord, _) = try session.openAsWriter()
+            let (t, reopened) = try coord.reopenTask(task)
+            say(reopened ? "reopened \(t.id) \"\(t.title)\"" : "\(t.id) \"\(t.title)\" is open already: nothing to reopen")
         }
     }
 
@@ -234,7 +237,7 @@ extension GitCoordCommand.Board {
         @OptionGroup var session: SessionOptions
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let c = try coord.comment(task, message)
             say("commented on \(try coord.task(task).id) (\(c.id))")
         }
@@ -266,7 +269,7 @@ extension GitCoordCommand.Board {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             if unassign && assign != nil { throw CoordError.usage("--assign and --unassign contradict each other: pass one") }
             let assignment: String?? = unassign ? .some(nil) : assign.map { .some($0) }
             let t = try coord.editTask(task, TaskEdit(title: title, desc: desc, priority: try parsePriority(priority), addAfter: after, removeAfter: notAfter,
@@ -308,7 +311,7 @@ func printTasks(_ tasks: [BoardTask], json: Bool) {
         if !t.labels.isEmpty { out += "  [\(t.labels.joined(separator: ","))]".utf8 }
         out.append(10)
     }
-    FileOutput.standardOutput.write(String(decoding: out, as: UTF8.self))
+    FileOutput.standardOutput.writeText(String(decoding: out, as: UTF8.self))
 }
 
 extension GitCoordCommand {

@@ -79,7 +79,12 @@ extension GitCoordCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, name) = try session.openAsSession()
+            let coord = try session.open()
+            guard let name = coord.session else {
+                // No session is an answer, not bad input: exit 1, as the help says.
+                FileOutput.standardError.writeText("git coord: \(Coord.noSessionHint)\n")
+                throw ExitCode(1)
+            }
             let record = try coord.sessionRecord(name)
             if output.json {
                 printJSON(record?.json ?? .object(["name": .string(name), "joined": false]))

@@ -53,7 +53,7 @@ extension GitCoordCommand {
         var command: [String] = []
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             coord.noteActivity()
             let spec = JobSpec(command: command, name: name, notify: notify, tailLines: tail, detached: detach)
             if detach {

@@ -90,7 +90,7 @@ extension GitCoordCommand.LeaseCommand {
             }
             if paths.isEmpty { throw CoordError.usage("name at least one pathspec to lease (a file, dir/ or a glob such as 'src/*.c')") }
             for p in paths { _ = try Pathspec(p) }
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let lease = try coord.addLease(LeaseRequest(paths: paths, shared: shared, ttl: ttlMs, task: task, reason: reason))
             if output.json { printJSON(LeaseEntry(lease: lease, status: .active).json) } else { say(lease.id) }
         }
@@ -136,7 +136,7 @@ extension GitCoordCommand.LeaseCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let done = try coord.releaseLeases(ids, all: all, force: force)
             if output.json { return printJSON(.array(done.map { .string($0.id) })) }
             say(done.isEmpty ? "no lease to release" : "released \(done.map(\.id).joined(separator: " "))")
@@ -153,7 +153,7 @@ extension GitCoordCommand.LeaseCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let done = try coord.renewLeases(ids)
             if output.json { return printJSON(.array(done.map { .string($0.id) })) }
             say(done.isEmpty ? "no lease with a TTL to renew" : "renewed \(done.map(\.id).joined(separator: " "))")

@@ -64,7 +64,7 @@ extension GitCoordCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let body = try MailInput.body(message: message, file: file)
             var to = self.to, subject = self.subject
             if let lease { (to, subject) = try coord.addressing(lease: lease, to: to, subject: subject) }
@@ -185,7 +185,7 @@ extension GitCoordCommand {
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             let (ack, new) = try coord.ack(id, note: message)
             if output.json { printJSON(ack.json) } else { say((new ? "acked " : "already acked ") + ack.id) }
         }

@@ -150,7 +150,7 @@ extension GitCoordCommand {
         @OptionGroup var session: SessionOptions
 
         func run() throws {
-            let (coord, name) = try session.openAsSession()
+            let (coord, name) = try session.openAsWriter()
             let every = every?.milliseconds ?? max(1_000, coord.heartbeatTTL / 3)
             guard every > 0 else { throw CoordError.usage("--every must be longer than 0 ms, e.g. --every 10s") }
             if detach {

@@ -59,7 +59,7 @@ extension GitCoordCommand.State {
             } else {
                 parsed = .string(value)
             }
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             coord.noteActivity()
             try coord.setState(key, parsed)
         }
@@ -83,7 +83,7 @@ extension GitCoordCommand.State {
             guard let entry = try coord.stateEntry(key, of: owner) else {
                 throw CoordError.refused("\(key) is not set in \(owner)'s state")
             }
-            if output.json { printJSON(entry.json) } else { FileOutput.standardOutput.write(entry.text + "\n") }
+            if output.json { printJSON(entry.json) } else { FileOutput.standardOutput.writeText(entry.text + "\n") }
         }
     }
 
@@ -97,10 +97,10 @@ extension GitCoordCommand.State {
 
         func run() throws {
             try StateKey.validate(key)
-            let (coord, _) = try session.openAsSession()
+            let (coord, _) = try session.openAsWriter()
             coord.noteActivity()
             if try !coord.unsetState(key) {
-                FileOutput.standardError.write("git coord: \(key) was not set\n")
+                FileOutput.standardError.writeText("git coord: \(key) was not set\n")
             }
         }
     }
@@ -168,7 +168,7 @@ extension GitCoordCommand {
             let (coord, name) = try session.openAsSession()
             coord.noteActivity()
             let brief = try coord.brief(for: name, maxBytes: maxBytes)
-            if output.json { printJSON(brief.json) } else { FileOutput.standardOutput.write(brief.text) }
+            if output.json { printJSON(brief.json) } else { FileOutput.standardOutput.writeText(brief.text) }
         }
     }
 }

@@ -29,7 +29,7 @@ struct GitCoordCommand: AsyncParsableCommand {
             written), 3 a fault in the repository or its data.
             """,
         version: GitCoordVersion.string,
-        subcommands: coreCommands + mailCommands + boardCommands + sessionCommands + jobCommands + syncCommands + stateCommands + mcpCommands + leaseCommands
+        subcommands: coreCommands + mailCommands + boardCommands + sessionCommands + jobCommands + syncCommands + stateCommands + mcpCommands + leaseCommands + doctorCommands
     )
 }
 
@@ -62,7 +62,7 @@ enum GitCoordMain {
             let code = GitCoordCommand.exitCode(for: error)
             if code == .validationFailure {
                 let text = GitCoordCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-                FileOutput.standardError.write("git coord: \(text) (see git coord --help)\n")
+                FileOutput.standardError.writeText("git coord: \(text) (see git coord --help)\n")
                 exit(2)
             }
             // Help, --version and other clean exits. ArgumentParser spells the help footer with the
@@ -81,7 +81,7 @@ enum GitCoordMain {
     }
 
     static func fail(_ error: CoordError) -> Never {
-        FileOutput.standardError.write("git coord: \(error.message)\n")
+        FileOutput.standardError.writeText("git coord: \(error.message)\n")
         exit(error.exitCode)
     }
 }

@@ -23,6 +23,13 @@ struct SessionOptions: ParsableArguments {
         let coord = try open()
         return (coord, try coord.requireSession())
     }
+
+    /// Like ``openAsSession()`` for commands that write: a session that never joined is refused
+    /// with the way forward, so `--session ghst` cannot silently write as nobody.
+    func openAsWriter() throws(CoordError) -> (Coord, String) {
+        let coord = try open()
+        return (coord, try coord.requireJoinedSession())
+    }
 }
 
 /// `--json`, for every command that prints data.
@@ -38,13 +45,17 @@ struct FileOutput {
     static let standardError = FileOutput(fd: 2)
 
     func write(_ text: String) { Files.writeAll(fd, Array(text.utf8)) }
+
+    /// Writes text for a person to read: control characters other than newline and tab are
+    /// escaped (``TerminalText``), so data from other sessions cannot drive the terminal.
+    func writeText(_ text: String) { write(TerminalText.escaped(text, keepNewlines: true)) }
 }
 
-/// Prints a line to standard output.
-func say(_ text: String) { FileOutput.standardOutput.write(text + "\n") }
+/// Prints a line to standard output, control characters escaped.
+func say(_ text: String) { FileOutput.standardOutput.writeText(text + "\n") }
 
-/// Prints a JSON value on one line.
-func printJSON(_ value: JSONValue) { say(value.canonicalString) }
+/// Prints a JSON value on one line (its encoder escapes control characters already).
+func printJSON(_ value: JSONValue) { FileOutput.standardOutput.write(value.canonicalString + "\n") }
 
 /// Parses a duration such as `500ms`, `30s`, `5m`, `2h` or a bare number of seconds.
 struct Duration: ExpressibleByArgument, Sendable {

@@ -29,6 +29,7 @@ import Testing
     @Test func addedTaskReadsBackWithEveryField() throws {
         let repo = try TempRepo()
         let w = try repo.coord("worker-1")
+        try repo.coord("worker-2").join("worker-2", role: nil)
         let dep = try w.addTask(TaskDraft(title: "first"))
         let t = try w.addTask(TaskDraft(title: "second", desc: "why", priority: 0, after: [dep.id], labels: ["ci", "docs"], assign: "worker-2"))
         #expect(t.id.hasPrefix("T-") && t.id.count == 8)
@@ -151,6 +152,7 @@ import Testing
     @Test func editChangesFieldsAndRemovesDependenciesAndLabels() throws {
         let repo = try TempRepo()
         let w = try repo.coord("worker-1")
+        try repo.coord("worker-2").join("worker-2", role: nil)
         let a = try w.addTask(TaskDraft(title: "a"))
         let t = try w.addTask(TaskDraft(title: "t", after: [a.id], labels: ["ci"], assign: "worker-2"))
         let e = try w.editTask(t.id, TaskEdit(title: "t2", desc: "d", priority: 4, removeAfter: [a.id], addLabels: ["docs"], removeLabels: ["ci"], assign: .some(nil)))

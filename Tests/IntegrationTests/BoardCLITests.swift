@@ -55,6 +55,14 @@ enum Racers {
 @Suite struct BoardCLITests {
     func boardTip(_ repo: TempRepo) throws -> ObjectID? { try repo.store().tip(.board) }
 
+    /// A repository where the sessions these tests write as have joined (writes by a session
+    /// that never joined are refused).
+    func joinedRepo(_ names: [String] = ["coordinator", "worker-1"]) throws -> TempRepo {
+        let repo = try TempRepo()
+        for n in names { try repo.coord(n).join(n, role: nil) }
+        return repo
+    }
+
     func add(_ repo: TempRepo, _ args: [String]) throws -> String {
         let r = CLI.run(["board", "add"] + args, in: repo.path, session: "coordinator")
         #expect(r.status == 0, "\(r.stderr)")
@@ -64,7 +72,7 @@ enum Racers {
     /// The acceptance rule: 8 processes claim one task at once, 20 times over; each time
     /// exactly one wins and the seven others exit 1 naming the winner.
     @Test func eightProcessesRacingForOneTaskYieldExactlyOneWinnerEveryTime() throws {
-        let repo = try TempRepo()
+        let repo = try joinedRepo(["coordinator"] + (0..<8).map { "worker-\($0)" })
         for round in 0..<20 {
             let id = try add(repo, ["race \(round)"])
             let results = Racers.run(
@@ -87,7 +95,7 @@ enum Racers {
     }
 
     @Test func badInputIsOneLineExitTwoAndTheBoardRefDoesNotMove() throws {
-        let repo = try TempRepo()
+        let repo = try joinedRepo()
         let a = try add(repo, ["a"])
         let b = try add(repo, ["b", "--after", a])
         let tip = try boardTip(repo)
@@ -114,7 +122,7 @@ enum Racers {
     }
 
     @Test func ambiguousPrefixOnTheCommandLineListsCandidates() throws {
-        let repo = try TempRepo()
+        let repo = try joinedRepo()
         let coord = try repo.coord("coordinator")
         let tasks = try coord.addTasks((0..<33).map { TaskDraft(title: "t\($0)") })
         let groups = Dictionary(grouping: tasks.map(\.id), by: { $0.dropFirst(2).prefix(1) })
@@ -127,7 +135,7 @@ enum Racers {
     }
 
     @Test func showJSONListJSONAndLogReadTheBoard() throws {
-        let repo = try TempRepo()
+        let repo = try joinedRepo()
         let a = try add(repo, ["a", "--priority", "1", "--label", "ci"])
         let b = try add(repo, ["b", "--after", a, "-d", "details"])
         #expect(CLI.run(["board", "claim", a], in: repo.path, session: "worker-1").status == 0)

@@ -11,6 +11,15 @@ import Testing
 @Suite struct LeaseCLITests {
     func leasesTip(_ repo: TempRepo) throws -> ObjectID? { try repo.store().tip(.leases) }
 
+    /// A repository where the sessions the tests write as have joined (writers must have joined),
+    /// with no session recorded for its worktree.
+    func leaseRepo() throws -> TempRepo {
+        let repo = try TempRepo()
+        for n in ["coordinator", "worker-0", "worker-1", "worker-2", "worker-3"] { try repo.coord(n).join(n, role: "worker") }
+        Files.remove(Identity.worktreeFile(try repo.coord(nil).repository))
+        return repo
+    }
+
     func ok(_ args: [String], in dir: String, session: String? = nil) throws -> String {
         let r = CLI.run(args, in: dir, session: session)
         #expect(r.status == 0, "\(args): \(r.stderr)")
@@ -20,7 +29,7 @@ import Testing
     /// The issue's race: sessions in two worktrees lease overlapping paths at once, 12 times over;
     /// each time exactly one wins and every other is refused (exit 1) naming the winner.
     @Test func twoWorktreesRacingForOverlappingExclusiveLeasesYieldExactlyOneWinner() throws {
-        let repo = try TempRepo()
+        let repo = try leaseRepo()
         let wt = try repo.addWorktree("second")
         let dirs = [repo.path, repo.path, wt, wt]
         for round in 0..<12 {
@@ -40,7 +49,7 @@ import Testing
     }
 
     @Test func badPathspecsAndDurationsExitTwoAndWriteNothing() throws {
-        let repo = try TempRepo()
+        let repo = try leaseRepo()
         _ = try ok(["lease", "add", "keep/"], in: repo.path, session: "worker-1")
         let tip = try leasesTip(repo)
         let cases: [([String], String)] = [
@@ -70,7 +79,7 @@ import Testing
     }
 
     @Test func checkExitsOneNamingTheHolderAndListShowsLeases() throws {
-        let repo = try TempRepo()
+        let repo = try leaseRepo()
         let id = try ok(["lease", "add", "src/net/", "--reason", "rework retries", "--ttl", "2h"], in: repo.path, session: "worker-2")
         let r = CLI.run(["lease", "check", "src/net/tcp.c", "README.md"], in: repo.path, session: "worker-1")
         #expect(r.status == 1)
@@ -88,7 +97,7 @@ import Testing
     }
 
     @Test func theBriefAndSessionsShowEachSessionsLeases() throws {
-        let repo = try TempRepo()
+        let repo = try leaseRepo()
         _ = try ok(["join", "worker-1"], in: repo.path, session: "worker-1")
         _ = try ok(["join", "worker-2"], in: repo.path, session: "worker-2")
         let id = try ok(["lease", "add", "src/net/"], in: repo.path, session: "worker-2")
@@ -112,7 +121,7 @@ import Testing
     /// A repository with files committed, the guard installed over an existing pre-commit hook,
     /// and worker-2 leasing src/net/ exclusively.
     func guarded() throws -> (TempRepo, String, String) {
-        let repo = try TempRepo()
+        let repo = try leaseRepo()
         for f in ["src/net/a.c", "src/net/b.c", "src/util.c", "docs/x.md"] {
             Files.makeFolders(Files.parent(of: repo.path + "/" + f))
             Files.writeAtomically(repo.path + "/" + f, "\(f)\n")
@@ -208,7 +217,7 @@ import Testing
     }
 
     @Test func preToolUsePayloadsFromTheFixturesAreAnsweredAsTheHooksReferenceSays() throws {
-        let repo = try TempRepo()
+        let repo = try leaseRepo()
         let net = try ok(["lease", "add", "src/net/", "--reason", "rework retries"], in: repo.path, session: "worker-2")
         let nb = try ok(["lease", "add", "notebooks/*.ipynb"], in: repo.path, session: "worker-2")
         Files.makeFolders(repo.path + "/src/net")
@@ -244,7 +253,7 @@ import Testing
     }
 
     @Test func hooksInstallClaudeAddsThePreToolUseGuardOnFileWritingTools() throws {
-        let repo = try TempRepo()
+        let repo = try leaseRepo()
         _ = try ok(["hooks", "install", "claude", "--scope", "project"], in: repo.path)
         let settings = try JSONValue.parse(Files.readString(repo.path + "/.claude/settings.json") ?? "")
         let group = settings["hooks"]?["PreToolUse"]?.arrayValue?.first

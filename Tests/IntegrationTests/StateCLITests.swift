@@ -22,6 +22,7 @@ import Testing
 
     @Test func badKeysAndBadJSONExitTwoAndWriteNothing() throws {
         let repo = try TempRepo()
+        try repo.coord("w").join("w", role: nil)
         #expect(CLI.run(["state", "set", "a", "1"], in: repo.path, session: "w").status == 0)
         let before = try Shell.git(["-C", repo.path, "rev-parse", "refs/coord/state/w"])
         for args in [["state", "set", "bad key", "x"], ["state", "set", ".x", "x"], ["state", "set", "k", "--json", "1.5"], ["state", "set", "k", "--json", "{"], ["state", "unset", "a/b"]] {
@@ -34,6 +35,7 @@ import Testing
 
     @Test func showListsKeysAsTextAndJSON() throws {
         let repo = try TempRepo()
+        try repo.coord("w").join("w", role: nil)
         _ = CLI.run(["state", "set", "b", "2"], in: repo.path, session: "w")
         _ = CLI.run(["state", "set", "a", "1"], in: repo.path, session: "w")
         let text = CLI.run(["state", "show", "w"], in: repo.path)

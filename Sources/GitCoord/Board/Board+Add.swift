@@ -55,6 +55,7 @@ extension Coord {
     public func addTasks(_ drafts: [TaskDraft]) throws(CoordError) -> [BoardTask] {
         let me = try requireSession()
         for d in drafts { try d.validate() }
+        for a in Set(drafts.compactMap(\.assign)) { try requireJoined(a, what: "assignee") }
         var made: [BoardTask] = []
         try store.update(.board, as: me) { (tx) throws(CoordError) in
             made = []

@@ -49,12 +49,21 @@ extension Coord {
     /// (for a holder that is gone). Releasing an unclaimed task writes nothing.
     @discardableResult
     public func release(_ text: String, force: Bool = false) throws(CoordError) -> BoardTask {
+        try releaseTask(text, force: force).task
+    }
+
+    /// Like ``release(_:force:)``, and says whether a claim was released (false: it was not
+    /// claimed, nothing was written).
+    public func releaseTask(_ text: String, force: Bool = false) throws(CoordError) -> (task: BoardTask, released: Bool) {
         let me = try requireSession()
         var result: BoardTask? = nil
+        var released = false
         try updateTask(text, as: me) { (tx, id, old, task) throws(CoordError) in
             result = task
+            released = false
             let current = TaskCell.claim(old)
             guard let holder = current.holder else { return }
+            released = true
             if holder != me && !force {
                 throw CoordError.refused("\(id) is claimed by \(holder), not \(me); pass --force to release it anyway")
             }
@@ -68,6 +77,6 @@ extension Coord {
             tx.operation = "board.release"
         }
         guard let result else { throw CoordError.data("release of \(text) ended without a result") }
-        return result
+        return (result, released)
     }
 }

@@ -41,7 +41,7 @@ extension Coord {
         if let t = edit.title, t.trimmingSpaces().isEmpty { throw CoordError.usage("a task's title cannot be empty") }
         if let p = edit.priority { try BoardRules.validatePriority(p) }
         for l in edit.addLabels + edit.removeLabels { try BoardRules.validateLabel(l) }
-        if case .some(.some(let a)) = edit.assign { try SessionName.validate(a, what: "assignee") }
+        if case .some(.some(let a)) = edit.assign { try requireJoined(a, what: "assignee") }
         let id = try resolveTask(text, in: try store.snapshot(.board))
         var result: BoardTask? = nil
         try store.update(.board, as: me) { (tx) throws(CoordError) in

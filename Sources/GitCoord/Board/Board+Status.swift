@@ -12,7 +12,20 @@ extension Coord {
         try setStatus(text, done: false, note: nil)
     }
 
+    /// Like ``reopen(_:)``, and says whether the task was done (false: it was open already and
+    /// nothing was written).
+    public func reopenTask(_ text: String) throws(CoordError) -> (task: BoardTask, reopened: Bool) {
+        var changed = false
+        let task = try setStatus(text, done: false, note: nil, changed: &changed)
+        return (task, changed)
+    }
+
     private func setStatus(_ text: String, done: Bool, note: String?) throws(CoordError) -> BoardTask {
+        var changed = false
+        return try setStatus(text, done: done, note: note, changed: &changed)
+    }
+
+    private func setStatus(_ text: String, done: Bool, note: String?, changed: inout Bool) throws(CoordError) -> BoardTask {
         let me = try requireSession()
         if let note, note.trimmingSpaces().isEmpty {
             throw CoordError.usage("the note given with -m is empty: leave -m out, or say what was done")
@@ -20,7 +33,8 @@ extension Coord {
         var result: BoardTask? = nil
         try updateTask(text, as: me) { (tx, id, old, task) throws(CoordError) in
             result = task
-            if task.isDone == done { return }
+            changed = task.isDone != done
+            if !changed { return }
             var edit = FieldMap()
             edit["status"] = .register(stamp: tx.stamp, value: .string(done ? "done" : "open"))
             let current = TaskCell.claim(old)

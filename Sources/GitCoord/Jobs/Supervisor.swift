@@ -34,7 +34,7 @@ extension Coord {
             throw CoordError.usage("no command to run: put it after `--`, e.g. `git coord run --notify lead -- make test`")
         }
         if let name = spec.name { try SessionName.validate(name, what: "job name") }
-        for n in spec.notify { try SessionName.validate(n, what: "session name in --notify") }
+        for n in spec.notify { try requireJoined(n, what: "session in --notify") }
         guard spec.tailLines >= 0, spec.tailLines <= 1000 else {
             throw CoordError.usage("--tail \(spec.tailLines) is out of range: use 0 to 1000 lines")
         }

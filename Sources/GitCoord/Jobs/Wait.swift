@@ -14,6 +14,7 @@ extension Coord {
             job = refreshingLost([job])[0]
             return job.state.isFinal
         }
+        if !job.state.isFinal, watcher.repositoryVanished { throw RefWatcher.vanished(watcher) }
         return job
     }
 

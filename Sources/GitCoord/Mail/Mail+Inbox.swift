@@ -38,7 +38,7 @@ extension Coord {
                 let bytes: [UInt8]
                 do { bytes = try repository.readBlob(blob) } catch { continue }
                 guard let m = Message(bytes: bytes), m.id == id else { continue }
-                items.append(InboxItem(message: m, read: false, acked: try box.bytes(Mail.ackPath(id)) != nil))
+                items.append(InboxItem(message: m, read: false, acked: try box.mailBytes("acks", id) != nil))
             }
             return items
         }
@@ -53,7 +53,7 @@ extension Coord {
             messages.sort { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }
             // Receipts are looked up for the messages shown only, not for every one the walk read.
             for m in messages.suffix(limit) {
-                items.append(InboxItem(message: m, read: unread[m.id] == nil, acked: try box.bytes(Mail.ackPath(m.id)) != nil))
+                items.append(InboxItem(message: m, read: unread[m.id] == nil, acked: try box.mailBytes("acks", m.id) != nil))
             }
             return items
         }
@@ -97,6 +97,7 @@ extension Coord {
         let arrived = try watcher.wait(timeoutMs: timeoutMs) { () throws(CoordError) -> Bool in
             try !unreadIDs(from: from).isEmpty
         }
+        if !arrived, watcher.repositoryVanished { throw RefWatcher.vanished(watcher) }
         guard arrived else { return nil }
         return try inbox(InboxQuery(unreadOnly: true, from: from, limit: limit))
     }
@@ -110,9 +111,9 @@ extension Coord {
         }
         guard received else { return InboxItem(message: m, read: true, acked: false) }
         let seen = try store.snapshot(Mail.seen(me))
-        let wasRead = try seen.bytes(Mail.readPath(id)) != nil
+        let wasRead = try seen.mailBytes("read", id) != nil
         if mark && !wasRead { try markRead([id]) }
-        let acked = try store.snapshot(Mail.mailbox(me)).bytes(Mail.ackPath(id)) != nil
+        let acked = try store.snapshot(Mail.mailbox(me)).mailBytes("acks", id) != nil
         return InboxItem(message: m, read: wasRead, acked: acked)
     }
 }

@@ -16,14 +16,14 @@ extension Coord {
         if let note, note.utf8.count > 65_536 {
             throw CoordError.usage("the ack note is \(note.utf8.count) bytes; keep it under 64 KiB and send a message for more")
         }
-        if let old = try box.record(Mail.ackPath(id)).flatMap(Ack.init(record:)) {
+        if let old = try box.mailRecord("acks", id).flatMap(Ack.init(record:)) {
             try markRead([id])
             return (old, false)
         }
         var made: Ack? = nil
         var isNew = false
         try store.update(Mail.mailbox(me), as: me) { (tx) throws(CoordError) in
-            if let old = try tx.snapshot.record(Mail.ackPath(id)).flatMap(Ack.init(record:)) {
+            if let old = try tx.snapshot.mailRecord("acks", id).flatMap(Ack.init(record:)) {
                 made = old
                 isNew = false
                 return
@@ -60,8 +60,8 @@ extension Coord {
             for to in r.to where SessionName.isValid(to) {
                 if boxes[to] == nil { boxes[to] = try store.snapshot(Mail.mailbox(to)) }
                 if seens[to] == nil { seens[to] = try store.snapshot(Mail.seen(to)) }
-                let ack = try boxes[to]?.record(Mail.ackPath(r.id)).flatMap(Ack.init(record:))
-                let read = try seens[to]?.bytes(Mail.readPath(r.id)) != nil
+                let ack = try boxes[to]?.mailRecord("acks", r.id).flatMap(Ack.init(record:))
+                let read = try seens[to]?.mailBytes("read", r.id) != nil
                 receipts.append(SentItem.Receipt(recipient: to, read: read || ack != nil, ack: ack?.id == r.id ? ack : nil))
             }
             let item = SentItem(sent: r, receipts: receipts)
@@ -117,7 +117,7 @@ extension Coord {
             var acked = !r.to.isEmpty
             for to in r.to where acked {
                 guard SessionName.isValid(to) else { acked = false; break }
-                acked = try store.snapshot(Mail.mailbox(to)).bytes(Mail.ackPath(r.id)) != nil
+                acked = try store.snapshot(Mail.mailbox(to)).mailBytes("acks", r.id) != nil
             }
             byID[r.id] = InboxItem(message: m, read: true, acked: acked)
         }

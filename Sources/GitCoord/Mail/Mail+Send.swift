@@ -51,33 +51,80 @@ extension Coord {
             if let parent = try loadMessage(id, session: me) {
                 thread = parent.thread
             } else {
-                thread = try store.snapshot(Mail.mailbox(me)).record(Mail.sentPath(id)).flatMap(SentRecord.init(record:))?.thread ?? id
+                thread = try store.snapshot(Mail.mailbox(me)).mailRecord("sent", id).flatMap(SentRecord.init(record:))?.thread ?? id
             }
         }
         let sentAt = store.now()
         let id = Mail.newID(now: sentAt)  // the id's time window and sentAt from one clock reading
         let message = Message(id: id, from: me, to: recipients, subject: out.subject, body: out.body, replyTo: replyTo,
                               sentAt: sentAt, stamp: nil, urgent: out.urgent, ackRequired: out.ackRequired, thread: thread ?? id)
-        let line = "mail: \(id) from \(me) to \(recipients.joined(separator: ","))" + (out.subject.map { " \"\($0)\"" } ?? "")
-        for r in recipients {
-            try store.update(Mail.mailbox(r), as: me) { (tx) throws(CoordError) in
-                var m = message
-                m.stamp = tx.stamp.description
-                tx.putRecord(Mail.messagePath(id), m.record)
-                tx.subject = line
-                tx.operation = "mail.send"
-                tx.trailers = [("Coord-Message", id)]
-            }
-        }
         let note = SentRecord(id: id, to: recipients, subject: out.subject, sentAt: sentAt, replyTo: replyTo,
                               thread: message.thread, ackRequired: out.ackRequired)
+        // The sender's note first, holding the whole message: if it cannot be written the send
+        // reached nobody; once it is, a delivery that fails can be finished from it
+        // (``finishSend(_:)``, `git coord doctor --fix`) without a second copy anywhere.
         try store.update(Mail.mailbox(me), as: me) { (tx) throws(CoordError) in
-            tx.putRecord(Mail.sentPath(id), note.record)
+            tx.putRecord(Mail.sentPath(id), Mail.noteRecord(note, message))
             tx.subject = "mail: sent \(id) to \(recipients.joined(separator: ","))"
             tx.operation = "mail.sent"
             tx.trailers = [("Coord-Message", id)]
         }
+        var reached: [String] = []
+        for r in recipients {
+            do { try deliver(message, to: r) } catch {
+                let missing = recipients.filter { !reached.contains($0) }
+                throw CoordError.data("message \(id) is in your sent messages but did not reach \(missing.joined(separator: ", ")) (\(error.message)); run `git coord doctor --fix` to finish delivering it (sending it again would deliver a second copy\(reached.isEmpty ? "" : " to " + reached.joined(separator: ", ")))")
+            }
+            reached.append(r)
+        }
         return message
+    }
+
+    /// Writes one copy of `message` in `recipient`'s mailbox. Delivering it twice writes nothing
+    /// the second time (same path, same record but for the stamp of the write).
+    func deliver(_ message: Message, to recipient: String) throws(CoordError) {
+        let line = "mail: \(message.id) from \(message.from) to \(message.to.joined(separator: ","))" + (message.subject.map { " \"\($0)\"" } ?? "")
+        try store.update(Mail.mailbox(recipient), as: message.from) { (tx) throws(CoordError) in
+            if try tx.snapshot.mailBytes("msgs", message.id) != nil { return }
+            var m = message
+            m.stamp = tx.stamp.description
+            tx.putRecord(Mail.messagePath(message.id), m.record)
+            tx.subject = line
+            tx.operation = "mail.send"
+            tx.trailers = [("Coord-Message", message.id)]
+        }
+    }
+
+    /// Finishes sends of this session that did not reach every recipient: each recipient whose
+    /// mailbox lacks the message gets it from the sender's note. Returns the ids it delivered,
+    /// with the recipients.
+    @discardableResult
+    public func finishSends() throws(CoordError) -> [(id: String, to: [String])] {
+        let me = try requireSession()
+        var done: [(id: String, to: [String])] = []
+        for (message, missing) in try unfinishedSends(of: me) {
+            for r in missing { try deliver(message, to: r) }
+            done.append((message.id, missing))
+        }
+        return done
+    }
+
+    /// The messages `session` sent that some recipient's mailbox lacks, with those recipients.
+    public func unfinishedSends(of session: String) throws(CoordError) -> [(message: Message, missing: [String])] {
+        let box = try store.snapshot(Mail.mailbox(session))
+        var boxes: [String: Snapshot] = [:]
+        var out: [(message: Message, missing: [String])] = []
+        for c in try box.blobs(under: "sent") where c.path.hasSuffix(".rec") {
+            guard let new = c.new, let bytes = try? box.repository.readBlob(new), let v = try? JSONValue.parse(bytes),
+                  let m = v["message"].flatMap(Message.init(record:)), m.from == session, m.id == Shard.id(fromPath: c.path) else { continue }
+            var missing: [String] = []
+            for r in m.to where SessionName.isValid(r) {
+                if boxes[r] == nil { boxes[r] = try store.snapshot(Mail.mailbox(r)) }
+                if try boxes[r]?.mailBytes("msgs", m.id) == nil { missing.append(r) }
+            }
+            if !missing.isEmpty { out.append((m, missing)) }
+        }
+        return out
     }
 
     /// Checks a body against the rules `send` enforces.

@@ -18,10 +18,37 @@ public enum Mail {
     public static func mailbox(_ session: String) -> DocumentID { DocumentID(.mail, session) }
     public static func seen(_ session: String) -> DocumentID { DocumentID(.seen, session) }
 
-    public static func messagePath(_ id: String) -> String { Shard.path("msgs", id, ext: "rec") }
-    public static func sentPath(_ id: String) -> String { Shard.path("sent", id, ext: "rec") }
-    public static func ackPath(_ id: String) -> String { Shard.path("acks", id, ext: "rec") }
-    public static func readPath(_ id: String) -> String { Shard.path("read", id, ext: "rec") }
+    public static func messagePath(_ id: String) -> String { recordPath("msgs", id) }
+    public static func sentPath(_ id: String) -> String { recordPath("sent", id) }
+    public static func ackPath(_ id: String) -> String { recordPath("acks", id) }
+    public static func readPath(_ id: String) -> String { recordPath("read", id) }
+
+    /// Where a record of message `id` is written: `FOLDER/A/B/C/D/ID.rec`, the two characters of
+    /// its time window and then its first two random ones.
+    ///
+    /// The window folders keep a sync's tree diff (and `--limit`'s walk) to the windows that
+    /// changed; the two random levels split a window's messages over 1,024 leaves, so a send
+    /// rewrites small trees however busy the hour (a 2,238-message window had one 103 KB leaf
+    /// that every send rewrote). See Docs/Faults.md.
+    public static func recordPath(_ folder: String, _ id: String) -> String {
+        let c = Array(id.dropFirst(idPrefix.count))
+        guard c.count >= 4 else { return Shard.path(folder, id, ext: "rec") }
+        return "\(folder)/\(c[0])/\(c[1])/\(c[2])/\(c[3])/\(id).rec"
+    }
+
+    /// Every path a record of `id` may be at: where this build writes it, then the two-level
+    /// layout of earlier builds (`FOLDER/A/B/ID.rec`), which stays readable.
+    public static func recordPaths(_ folder: String, _ id: String) -> [String] {
+        [recordPath(folder, id), Shard.path(folder, id, ext: "rec")]
+    }
+
+    /// The sender's note of a message: the ``SentRecord`` fields and, under `message`, the
+    /// message itself, from which a delivery that failed is finished.
+    static func noteRecord(_ note: SentRecord, _ message: Message) -> JSONValue {
+        guard case .object(var o) = note.record else { return note.record }
+        o["message"] = message.record
+        return .object(o)
+    }
 
     /// The bytes of a read mark: the same tiny blob for every mark.
     public static let readMark = JSONValue.object([:])
@@ -101,14 +128,15 @@ extension Coord {
         let text = prefix.lowercased()
         try Coord.checkMessageIDSyntax(prefix)
         if text.count == Mail.idPrefix.count + Mail.idLength {
-            return try snapshot.bytes(Shard.path(folder, text, ext: "rec")) != nil ? text : nil
+            return try snapshot.mailBytes(folder, text) != nil ? text : nil
         }
         let matches = try snapshot.blobs(under: Shard.folder(folder, forPrefix: text))
             .map { Shard.id(fromPath: $0.path) }
             .filter { $0.hasPrefix(text) }
         if matches.count > 1 {
             let shown = matches.sorted().prefix(5).joined(separator: ", ")
-            throw CoordError.usage("message id '\(prefix)' is ambiguous: it starts \(matches.count) ids (\(shown)); type more characters")
+            let more = matches.count > 5 ? " and \(matches.count - 5) more" : ""
+            throw CoordError.usage("message id '\(prefix)' is ambiguous: it starts \(matches.count) ids (\(shown)\(more)); type more characters")
         }
         return matches.first
     }
@@ -140,13 +168,30 @@ extension Coord {
     /// mailbox of one of its recipients.
     func loadMessage(_ id: String, session me: String) throws(CoordError) -> Message? {
         let box = try store.snapshot(Mail.mailbox(me))
-        if let bytes = try box.bytes(Mail.messagePath(id)), let m = Message(bytes: bytes) { return m }
-        guard let sentRec = try box.record(Mail.sentPath(id)).flatMap(SentRecord.init(record:)) else { return nil }
+        if let bytes = try box.mailBytes("msgs", id), let m = Message(bytes: bytes) { return m }
+        guard let sentRec = try box.mailRecord("sent", id).flatMap(SentRecord.init(record:)) else { return nil }
         for r in sentRec.to where SessionName.isValid(r) {
-            if let bytes = try store.snapshot(Mail.mailbox(r)).bytes(Mail.messagePath(id)), let m = Message(bytes: bytes) {
+            if let bytes = try store.snapshot(Mail.mailbox(r)).mailBytes("msgs", id), let m = Message(bytes: bytes) {
                 return m
             }
         }
         return nil
+    }
+}
+
+extension Snapshot {
+    /// The bytes of the record of message `id` in `folder` (`msgs`, `sent`, `acks`, `read`),
+    /// at either layout (``Mail/recordPaths(_:_:)``); nil when absent.
+    public func mailBytes(_ folder: String, _ id: String) throws(CoordError) -> [UInt8]? {
+        for path in Mail.recordPaths(folder, id) {
+            if let b = try bytes(path) { return b }
+        }
+        return nil
+    }
+
+    /// The parsed record of message `id` in `folder`; nil when absent or malformed.
+    public func mailRecord(_ folder: String, _ id: String) throws(CoordError) -> JSONValue? {
+        guard let b = try mailBytes(folder, id) else { return nil }
+        return try? JSONValue.parse(b)
     }
 }

@@ -77,7 +77,8 @@ struct UnreadIndex {
         func isMarked(_ id: String) throws(GitError) -> Bool {
             if markedNow.contains(id) { return true }
             guard let tree = seen.tree, baseSeen != nil else { return false }
-            return try repo.treeEntry(tree, path: Mail.readPath(id)) != nil
+            for path in Mail.recordPaths("read", id) where try repo.treeEntry(tree, path: path) != nil { return true }
+            return false
         }
         func entry(_ blob: ObjectID) throws(GitError) -> (String, Entry)? {
             guard let m = Message(bytes: try repo.readBlob(blob)) else { return nil }
@@ -92,7 +93,10 @@ struct UnreadIndex {
         }
         // A mark that disappeared (possible only through a rewritten ref): unread again.
         for id in unmarked {
-            guard let tree = box.tree, let e = try repo.treeEntry(tree, path: Mail.messagePath(id)) else { continue }
+            guard let tree = box.tree else { continue }
+            var found: TreeEntry? = nil
+            for path in Mail.recordPaths("msgs", id) where found == nil { found = try repo.treeEntry(tree, path: path) }
+            guard let e = found else { continue }
             if let (recordID, entry) = try entry(e.id), recordID == id { unread[id] = entry }
         }
     }

@@ -17,6 +17,9 @@ public final class CoordStore {
     /// How long a writer waits for a held ref lock before giving up. Longer than
     /// `staleLockSeconds`, so a lock left by a crash just now is waited out and then recovered.
     public var lockTimeoutSeconds: Double = 15
+    /// How long a writer waits for the document's write lock (``WriteLock``) before writing
+    /// without it.
+    public var writeLockSeconds: Double = 15
     /// The most times an operation is redone after losing a race.
     public var maxAttempts = 500
 
@@ -29,13 +32,28 @@ public final class CoordStore {
     public static func open(at path: String? = nil, session: String? = nil) throws(CoordError) -> CoordStore {
         let repo: Repository
         do { repo = try Repository.open(at: path) } catch {
-            throw CoordError.usage("not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH")
+            guard error.isOwnership else {
+                throw CoordError.usage("not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH (libgit2: \(error.message))")
+            }
+            repo = try openTrusted(at: path, error)
         }
         if let fmt = repo.configString("extensions.refStorage"), fmt != "files" {
             throw CoordError.data("this repository stores refs as \(fmt), which libgit2 \(Libgit2.version) cannot read; git-coord needs the files ref store")
         }
         if repo.configString("coord.fsync") == "true" { Libgit2.setFsync(true) }
         return CoordStore(repository: repo, session: session)
+    }
+
+    /// Opens a repository owned by another user when the user's `safe.directory` trusts every
+    /// repository (`*`), as git does (libgit2 1.5 does not read `*`); otherwise the error says
+    /// what git would: dubious ownership, and how to trust it.
+    private static func openTrusted(at path: String?, _ error: GitError) throws(CoordError) -> Repository {
+        let place = path ?? Files.currentDirectory()
+        if Libgit2.globalConfigValues("safe.directory").last(where: { $0 == "*" || $0.isEmpty }) == "*" {
+            Libgit2.setOwnerValidation(false)
+            if let repo = try? Repository.open(at: path) { return repo }
+        }
+        throw CoordError.usage("detected dubious ownership of the repository at \(place) (\(error.message)): it belongs to another user; if you trust it, run `git config --global --add safe.directory \(place)`")
     }
 
     /// The folder under the common git dir where git-coord keeps local, unsynced files.
@@ -91,6 +109,10 @@ public final class CoordStore {
         guard let who = writer ?? session else {
             throw CoordError.usage("no session: run `git coord join NAME` in this worktree, or pass --session NAME or set GIT_COORD_SESSION")
         }
+        // Queue behind other git-coord writers of this document (see ``WriteLock``). Time spent
+        // queued does not count against the ref lock's time-out below.
+        let queued = WriteLock.acquire(doc, folder: localFolder, seconds: writeLockSeconds)
+        defer { queued?.release() }
         let started = Clock.monotonicNanoseconds()
         var backoff = 0.05
         var attempt = 0

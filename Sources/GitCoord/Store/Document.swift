@@ -80,7 +80,7 @@ public enum DocumentMarker {
             return CoordError.data("\(document.refName) holds a '\(kind)' document, not a '\(document.kind.rawValue)' one; run `git coord doctor`")
         }
         if format > document.kind.formatVersion {
-            return CoordError.data("\(document.refName) is in format \(format), written by a newer git-coord; this one reads format \(document.kind.formatVersion) and up. Upgrade git-coord to read it")
+            return CoordError.data("\(document.refName) is in format \(format), written by a newer git-coord; this one reads formats up to \(document.kind.formatVersion). Upgrade git-coord to read it")
         }
         return nil
     }

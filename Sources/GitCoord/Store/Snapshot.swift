@@ -16,13 +16,35 @@ public struct Snapshot {
         do {
             self.tree = try commit.map { (c) throws(GitError) in try repository.treeOfCommit(c) }
         } catch {
-            throw CoordError.data("\(document.refName) points at \(commit?.hex ?? "?"), which is not a readable commit: \(error.message)")
+            // A history-less document (a beat, read marks) is replaced whole at every write, so one
+            // whose commit is gone reads as empty and the next write mends it, instead of blocking
+            // join, heartbeat and alive until someone repairs the ref by hand.
+            guard document.kind.keepsHistory else {
+                self.tree = nil
+                self.damaged = true
+                return
+            }
+            throw CoordError.data("\(document.refName) points at \(commit?.hex ?? "?"), which is not a readable commit (\(error.message)): run `git coord doctor`")
         }
-        if let tree, let marker = try? repository.treeEntry(tree, path: DocumentMarker.path), marker.kind == .blob {
-            let bytes = (try? repository.readBlob(marker.id)) ?? []
-            if let problem = DocumentMarker.check(bytes, document: document) { throw problem }
+        self.damaged = false
+        guard let tree else { return }
+        guard let marker = try? repository.treeEntry(tree, path: DocumentMarker.path), marker.kind == .blob else {
+            // Without its marker the tree is not a git-coord document (an ordinary project commit
+            // pushed here by mistake): reading it as empty and writing over it would lose it.
+            throw Snapshot.foreign(document, commit: commit)
         }
+        let bytes = (try? repository.readBlob(marker.id)) ?? []
+        if let problem = DocumentMarker.check(bytes, document: document) { throw problem }
     }
+
+    /// The error for a ref under `refs/coord/` whose commit is not a git-coord document.
+    static func foreign(_ document: DocumentID, commit: ObjectID?) -> CoordError {
+        CoordError.data("\(document.refName) points at \(commit?.hex.prefix(12) ?? "?"), which is not a git-coord document (its tree has no .coord file); nothing was written. Run `git coord doctor --fix` to move it aside to \(Doctor.asideRef(document.refName))")
+    }
+
+    /// Whether the commit the ref names could not be read (only history-less documents get here;
+    /// they read as empty).
+    public let damaged: Bool
 
     public var exists: Bool { commit != nil }
 
@@ -71,7 +93,7 @@ public struct Snapshot {
 
     /// The commit's metadata, nil for a missing document.
     public func commitInfo() throws(CoordError) -> CommitInfo? {
-        guard let commit else { return nil }
+        guard let commit, !damaged else { return nil }
         do { return try repository.commit(commit) } catch {
             throw CoordError.data("cannot read commit \(commit) of \(document.refName): \(error.message)")
         }

@@ -34,6 +34,11 @@ public final class RefWatcher {
     public let refs: Set<String>
     /// How often the condition is re-checked without any event, in milliseconds.
     public var safetyIntervalMs: Int64
+    /// True once the watched repository is gone (its common git dir lost `HEAD` or `refs`):
+    /// ``wait(timeoutMs:until:)`` then returns false at once, and the caller says why.
+    public var repositoryVanished: Bool {
+        !Files.exists(commonDir + "HEAD") || !Files.isDirectory(commonDir + "refs")
+    }
     /// How many times the condition was evaluated (for tests and benchmarks).
     public private(set) var evaluations = 0
 
@@ -84,6 +89,8 @@ public final class RefWatcher {
             return timeoutMs - Int64((Clock.monotonicNanoseconds() - start) / 1_000_000)
         }
         while true {
+            // A deleted repository never changes again: end the wait instead of waiting forever.
+            if repositoryVanished { return false }
             evaluations += 1
             if try condition() { return true }
             let left = remainingMs()
@@ -178,4 +185,11 @@ public final class RefWatcher {
         return relevant
     }
     #endif
+}
+
+extension RefWatcher {
+    /// The error of a wait whose repository was deleted while it waited.
+    static func vanished(_ watcher: RefWatcher) -> CoordError {
+        CoordError.data("stopped waiting: the repository (\(watcher.commonDir)) was deleted or moved")
+    }
 }

@@ -1,0 +1,61 @@
+import GitCoordStore
+
+/// Checks of the setup: libgit2, refspecs, identity, hooks, the watcher.
+extension Doctor {
+    static func checkLibgit2(_ coord: Coord, _ fix: Bool) -> [Finding] {
+        [Finding("libgit2", .ok, "libgit2 \(Libgit2.version)")]
+    }
+
+    static func checkRefspecs(_ coord: Coord, _ fix: Bool) -> [Finding] {
+        let repo = coord.repository
+        guard let remote = repo.configString("coord.remote") else {
+            return [Finding("refspecs", .ok, "no coord.remote: this repository does not sync (git coord init --remote NAME to start)")]
+        }
+        guard repo.configString("remote.\(remote).url") != nil else {
+            return [Finding("refspecs", .problem, "coord.remote names '\(remote)', which is not a remote",
+                            mend: "git remote add \(remote) URL, or git config coord.remote OTHER")]
+        }
+        let spec = Coord.fetchRefspec(remote: remote)
+        if repo.configValues("remote.\(remote).fetch").contains(spec) {
+            return [Finding("refspecs", .ok, "remote \(remote) fetches refs/coord/*")]
+        }
+        var f = Finding("refspecs", .problem, "remote \(remote) does not fetch refs/coord/*", mend: "git coord init --remote \(remote)")
+        if fix, (try? coord.initialize(remote: remote)) != nil { f.fixed = true }
+        return [f]
+    }
+
+    static func checkIdentity(_ coord: Coord, _ fix: Bool) -> [Finding] {
+        guard let me = coord.session else {
+            return [Finding("identity", .warning, "no session for this worktree", mend: "git coord join NAME")]
+        }
+        guard let record = try? coord.sessionRecord(me) else {
+            return [Finding("identity", .problem, "this worktree acts as '\(me)', which never joined: its writes are refused",
+                            mend: "git coord join \(me)")]
+        }
+        if record.left {
+            return [Finding("identity", .warning, "this worktree acts as '\(me)', which left", mend: "git coord join \(me)")]
+        }
+        return [Finding("identity", .ok, "acting as \(me)")]
+    }
+
+    static func checkHooks(_ coord: Coord, _ fix: Bool) -> [Finding] {
+        guard let work = coord.repository.workDir else { return [] }
+        let files = [".claude/settings.json", ".claude/settings.local.json"].map { Files.join(work, $0) }
+        guard files.contains(where: { Files.read($0).map(ClaudeSettings.isInstalled) ?? false }) else {
+            return [Finding("hooks", .ok, "no agent hooks installed in this worktree (git coord hooks install claude to add them)")]
+        }
+        if let problem = Executable.problem("git-coord") {
+            return [Finding("hooks", .problem, "hooks are installed but git-coord cannot be run from PATH (\(problem))",
+                            mend: "put git-coord on PATH (make install), or uninstall the hooks")]
+        }
+        return [Finding("hooks", .ok, "hooks installed, git-coord runnable")]
+    }
+
+    static func checkWatcher(_ coord: Coord, _ fix: Bool) -> [Finding] {
+        if RefWatcher(repository: coord.repository).isEventDriven {
+            return [Finding("watcher", .ok, "inotify watches refs: waits wake on change")]
+        }
+        return [Finding("watcher", .warning, "cannot watch refs (no inotify, or the per-user limit is reached): waits fall back to polling",
+                        mend: "raise fs.inotify.max_user_instances, or close other watchers")]
+    }
+}
