@@ -4,11 +4,15 @@ import Glibc
 #endif
 
 /// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
-/// Sections: store, mail, board, sessions, sync (default: all). `--quick` uses smaller sizes.
+/// Sections: store, mail, board, sessions, sync, report (default: all). `--quick` uses smaller sizes.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "write-records" {
     // A writer process for tests and benchmarks: write-records REPO SESSION COUNT LABEL
     try RecordWriter.run(Array(arguments.dropFirst()))
+    exit(0)
+}
+if arguments.first == "report-fixture" {
+    try ReportBench.fixture(Array(arguments.dropFirst()))
     exit(0)
 }
 let quick = arguments.contains("--quick")
@@ -19,6 +23,7 @@ let sections: [(String, (Bench) throws -> Void)] = [
     ("board", BoardBench.run),
     ("sessions", SessionBench.run),
     ("sync", SyncBench.run),
+    ("report", ReportBench.run),
 ]
 let bench = Bench(quick: quick)
 bench.header()
