@@ -103,5 +103,12 @@ step "The audit trail is plain git"
 cd "$demo/project"
 show git log --format='%h %s' refs/coord/board
 show git coord log --limit 12
+step "The morning after: what happened, as text and as one HTML page with a timeline"
+cd "$demo/project"
+show git coord report
+show git coord report --html "$demo/report.html"
+cp "$demo/report.html" /tmp/git-coord-demo-report.html
+echo "the page: $demo/report.html (a copy kept after the demo: /tmp/git-coord-demo-report.html)"
+
 echo
 echo "demo finished; everything lived in $demo (now removed)"

@@ -38,6 +38,7 @@ enum FixtureNight {
         #expect(waits.allSatisfy { $0.task == t.stranded && $0.holder == t.killed && $0.holderState == .dead })
         #expect(r.claims.filter { $0.end == .held }.map(\.task) == [t.stranded])
         #expect(r.eventCount == t.operations)
+        #expect(r.text.contains("Waiting: 10 tasks wait for \(t.stranded) (held by \(t.killed), dead)."))
         #expect(r.text.contains("Tasks: \(t.added) added, \(t.claims) claimed, \(t.done) done, \(t.reopened) reopened, \(t.released) released; now \(t.notDone) not done (10 blocked, 1 held)."))
     }
 

@@ -11,11 +11,16 @@ extension Coord {
     public func report(_ query: ReportQuery = ReportQuery()) throws(CoordError) -> Report {
         let now = query.now ?? store.now()
         let until = query.until ?? now
-        let from = query.from ?? (until - ReportQuery.defaultSpan)
+        var from = query.from ?? (until - ReportQuery.defaultSpan)
         guard from <= until else {
             throw CoordError.usage("the period is empty: it starts (\(TimeText.utc(from))) after it ends (\(TimeText.utc(until))); give --from before --until")
         }
         let entries = try log(LogQuery(scope: .all, since: from, limit: 0)).reversed().filter { $0.time <= until }
+        if query.from == nil, let first = entries.first(where: { $0.op != "merge" }) {
+            // No start given: the last day, from the minute of its first operation, so a night
+            // fills the timeline rather than a third of it.
+            from = max(from, first.time - first.time % 60_000)
+        }
         let records = try sessionRecords()
         let index = try boardIndex()
         var builder = ReportBuilder(from: from, until: until, now: now, index: index,

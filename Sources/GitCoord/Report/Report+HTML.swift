@@ -33,11 +33,11 @@ extension Report {
         }
         let openIDs = Set(open.map(\.task.id))
         let lastClaim = Dictionary(claims.map { ($0.task, $0) }, uniquingKeysWith: { _, b in b })
-        h.table("Done", id: "done", ["Task", "Title", "Claimed by", "Claimed", "Held for"], tasks.doneIDs.filter { !openIDs.contains($0) }) { h, id in
+        h.table("Done", id: "done", ["Task", "Claimed by", "Claimed", "Held for", "Title"], tasks.doneIDs.filter { !openIDs.contains($0) }) { h, id in
             let c = lastClaim[id]
             let anchor = anchored.insert(id).inserted ? "task-" + id : nil
-            h.row(id: anchor, [.text(id), .text(titles[id] ?? ""), .text(c?.session ?? "-"), .time(c?.from),
-                               .text(c.map { ReportFormat.duration(($0.to ?? until) - $0.from) } ?? "-")])
+            h.row(id: anchor, [.text(id), .text(c?.session ?? "-"), .time(c?.from),
+                               .text(c.map { ReportFormat.duration(($0.to ?? until) - $0.from) } ?? "-"), .text(titles[id] ?? "")])
         }
         h.table("Claims", id: "claims", ["Task", "Session", "Claimed", "Ended", "How", "Title"], claims) { h, c in
             h.row(id: nil, [.link(c.task, "task-"), .text(c.session), .time(c.from), .time(c.to), .text(c.end.rawValue), .text(c.title)])
@@ -120,7 +120,9 @@ struct HTMLWriter {
                 if targets.isEmpty { raw("-") }
                 for (i, t) in targets.enumerated() { if i > 0 { raw(", ") }; anchor(t, prefix) }
             case .outcome(let j):
-                raw("<span class=\"badge \(ReportTimeline.jobClass(j))\">"); text(j.outcome); raw("</span>")
+                raw("<span class=\"badge \(ReportTimeline.jobClass(j))\">")
+                text(j.state == .lost ? "lost" : j.state == .failed ? "failed to start" : j.outcome)
+                raw("</span>")
             case .tail(let line, let tail):
                 if let line { raw("<code>"); text(line); raw("</code>") }
                 if let tail, !tail.isEmpty, line != nil { raw("<details><summary>stderr tail</summary><pre>"); text(tail); raw("</pre></details>") }

@@ -45,6 +45,13 @@ extension Report {
         let counts = SessionState.allCases.map { s in (s, sessions.filter { $0.state == s }.count) }.filter { $0.1 > 0 }
         lines.append("Sessions: " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ") + ".")
         lines.append("Messages: \(messageCount) (\(messages.count) deliveries) between \(Set(pairs.flatMap { [$0.from, $0.to] }).count) sessions.")
+        // Who waited on whom: blocked tasks grouped by what they wait for, the largest groups first.
+        let waits = Dictionary(grouping: open.flatMap { o in o.waitsFor.map { (o.task.id, $0) } }, by: { $0.1.task })
+        let groups = waits.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0].1.task < $1[0].1.task }
+        if !groups.isEmpty {
+            let shown = groups.prefix(3).map { g in "\(g.count) task\(g.count == 1 ? "" : "s") wait\(g.count == 1 ? "s" : "") for \(g[0].1.phrase)" }
+            lines.append("Waiting: " + shown.joined(separator: "; ") + (groups.count > 3 ? "; and \(groups.count - 3) more" : "") + ".")
+        }
         return lines
     }
 

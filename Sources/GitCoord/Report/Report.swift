@@ -1,6 +1,7 @@
 /// What `report` covers.
 public struct ReportQuery: Sendable, Equatable {
-    /// The start of the period (ms); nil: 24 hours before `until`.
+    /// The start of the period (ms); nil: 24 hours before `until`, or from the minute of the
+    /// first operation in those 24 hours when it came later.
     public var from: Int64?
     /// The end of the period (ms); nil: now.
     public var until: Int64?

@@ -4,12 +4,12 @@ enum ReportStyle {
     static let css = """
         :root { --bg: #ffffff; --fg: #1c1e21; --muted: #5c6370; --rule: #dde1e6; --lane: #f3f5f8;
           --grid: #e2e6eb; --act: #7c8794; --ok: #2b8a4b; --fail: #cf3027; --signal: #d97706; --lost: #8b3fb0;
-          --running: #2f6fd6; --done: #4f8fd9; --released: #a0a8b3; --held: #e0a100; --msg: #2f6fd6;
+          --running: #0e94a6; --done: #4f8fd9; --released: #a0a8b3; --held: #e0a100; --msg: #2f6fd6;
           --join: #2b8a4b; --leave: #7c8794; --dead: #cf3027; --stale: #d97706; --badge-fg: #ffffff; }
         @media (prefers-color-scheme: dark) {
           :root { --bg: #15171a; --fg: #e6e8eb; --muted: #a2a9b4; --rule: #30343a; --lane: #1e2125;
             --grid: #2c3036; --act: #9aa4b1; --ok: #4cc274; --fail: #ff6b61; --signal: #f5a524; --lost: #c084fc;
-            --running: #6ea2ff; --done: #6ea2ff; --released: #6b7380; --held: #f5c518; --msg: #6ea2ff;
+            --running: #38c7d6; --done: #6ea2ff; --released: #6b7380; --held: #f5c518; --msg: #6ea2ff;
             --join: #4cc274; --leave: #9aa4b1; --dead: #ff6b61; --stale: #f5a524; --badge-fg: #15171a; }
         }
         * { box-sizing: border-box; }
@@ -27,7 +27,7 @@ enum ReportStyle {
         .lane { fill: var(--lane); }
         .grid { stroke: var(--grid); stroke-width: 1; }
         .act { fill: var(--act); }
-        .msgs line { stroke: var(--msg); stroke-width: 1; stroke-opacity: 0.13; }
+        .msgs line { stroke: var(--msg); stroke-width: 1; stroke-opacity: 0.07; }
         .msgs line:hover { stroke-opacity: 1; stroke-width: 2; }
         .claim.done { fill: var(--done); } .claim.released { fill: var(--released); } .claim.held { fill: var(--held); }
         .job.ok { fill: var(--ok); } .job.fail { fill: var(--fail); } .job.signal { fill: var(--signal); }
@@ -42,10 +42,11 @@ enum ReportStyle {
         table { border-collapse: collapse; width: 100%; font-size: 13px; }
         th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
         th { color: var(--muted); font-weight: 600; }
-        tr:target { outline: 2px solid var(--running); }
+        tr:target { outline: 2px solid var(--done); }
+        td { white-space: nowrap; } td:last-child { white-space: normal; }
         td code { font-size: 12px; overflow-wrap: anywhere; }
         pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; margin: 4px 0; }
-        a { color: var(--running); }
+        a { color: var(--msg); }
         .badge { display: inline-block; padding: 0 6px; border-radius: 8px; color: var(--badge-fg); white-space: nowrap; }
         .badge.ok { background: var(--ok); } .badge.fail { background: var(--fail); } .badge.signal { background: var(--signal); }
         .badge.lost { background: var(--lost); } .badge.running { background: var(--running); }
