@@ -1,5 +1,8 @@
 import CoordTestSupport
 import GitCoord
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `git coord report` over a generated night of about 10,000 operations (2,400 with --quick):
 /// the report built in-process, its text and HTML forms, the whole command, and as the baseline
@@ -17,30 +20,52 @@ enum ReportBench {
         guard let truth = generated else { return }
         bench.line("night generated: \(truth.operations) operations (\(truth.messages) messages, \(truth.jobs.count) jobs, \(truth.added) tasks) in \(bench.fmt(made, 1)) s")
 
+        try measure(bench, repo, spec, label: "loose objects, as libgit2 wrote them")
+        try Shell.git(["-C", repo.path, "gc", "-q"])
+        try measure(bench, repo, spec, label: "packed (after git gc)")
+    }
+
+    /// Times the report in-process and as a process, and the baseline, on the repository as it is.
+    /// CPU times (this process's, or the children's) are given beside wall-clock times, because
+    /// on a shared machine the wall clock mostly measures the other processes.
+    static func measure(_ bench: Bench, _ repo: TempRepo, _ spec: NightSpec, label: String) throws {
+        bench.line("-- \(label)")
         let coord = try repo.coord()
         let query = ReportQuery(from: spec.start - 60_000, until: spec.end + 60_000, now: spec.end + 30_000)
         let runs = bench.quick ? 3 : 5
         var report: Report? = nil
+        let cpu0 = cpuMilliseconds(RUSAGE_SELF)
         let build = try bench.samples(runs) { _ in report = try coord.report(query) }
+        let buildCPU = (cpuMilliseconds(RUSAGE_SELF) - cpu0) / Double(runs)
         guard let report else { return }
         var text = "", html = ""
         let textTimes = bench.samples(runs) { _ in text = report.text }
         let htmlTimes = bench.samples(runs) { _ in html = report.html }
-        bench.line("report read (history + tips), in-process: \(bench.summary(build)); \(report.eventCount) operations")
+        bench.line("report read (history + tips), in-process: \(bench.summary(build)); CPU \(bench.fmt(buildCPU, 0)) ms per run; \(report.eventCount) operations")
         bench.line("text form:  \(bench.summary(textTimes)); \(text.utf8.count / 1024) KiB")
         bench.line("HTML form:  \(bench.summary(htmlTimes)); \(bench.fmt(Double(html.utf8.count) / 1_048_576, 2)) MiB")
 
         let out = repo.root + "/night.html"
-        let cliText = bench.samples(runs) { _ in _ = CLI.run(["report", "--since", "24h"], in: repo.path) }
-        let cliHTML = bench.samples(runs) { _ in _ = CLI.run(["report", "--since", "24h", "--html", out], in: repo.path) }
-        bench.line("git coord report (text), whole process:  \(bench.summary(cliText))")
-        bench.line("git coord report --html, whole process:  \(bench.summary(cliHTML)); file \(bench.fmt(Double(Files.read(out)?.count ?? 0) / 1_048_576, 2)) MiB")
-
-        var logBytes = 0
-        let baseline = bench.samples(runs) { _ in
-            logBytes = Shell.run(["git", "-C", repo.path, "log", "--glob=refs/coord/*", "--format=%H %ct%n%B"]).stdout.utf8.count
+        func process(_ argv: [String]) -> (samples: [Double], cpu: Double) {
+            let c0 = cpuMilliseconds(RUSAGE_CHILDREN)
+            let xs = bench.samples(runs) { _ in _ = Shell.run(argv) }
+            return (xs, (cpuMilliseconds(RUSAGE_CHILDREN) - c0) / Double(runs))
         }
-        bench.line("baseline git log --glob=refs/coord/* --format='%H %ct%n%B': \(bench.summary(baseline)); \(logBytes / 1024) KiB")
+        let cli = [CLI.binary, "-C", repo.path, "report", "--since", "24h"]
+        let cliText = process(cli), cliHTML = process(cli + ["--html", out])
+        bench.line("git coord report (text), whole process:  \(bench.summary(cliText.samples)); CPU \(bench.fmt(cliText.cpu, 0)) ms")
+        bench.line("git coord report --html, whole process:  \(bench.summary(cliHTML.samples)); CPU \(bench.fmt(cliHTML.cpu, 0)) ms; file \(bench.fmt(Double(Files.read(out)?.count ?? 0) / 1_048_576, 2)) MiB")
+        let log = ["git", "-C", repo.path, "log", "--glob=refs/coord/*", "--format=%H %ct%n%B"]
+        let baseline = process(log)
+        let logBytes = Shell.run(log).stdout.utf8.count
+        bench.line("baseline git log --glob=refs/coord/* --format='%H %ct%n%B': \(bench.summary(baseline.samples)); CPU \(bench.fmt(baseline.cpu, 0)) ms; \(logBytes / 1024) KiB")
+    }
+
+    /// User and system CPU time, in ms, of this process or of its waited-for children.
+    static func cpuMilliseconds(_ who: __rusage_who) -> Double {
+        var u = rusage()
+        getrusage(__rusage_who_t(who.rawValue), &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000
     }
 
     /// `coord-bench report-fixture DIR [HOURS]`: a new repository in DIR holding a generated

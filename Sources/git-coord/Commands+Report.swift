@@ -31,7 +31,7 @@ extension GitCoordCommand {
                   git coord report --from 2026-11-30T22:00 --until 2026-12-01T07:00 --json
                 """)
 
-        @Option(help: ArgumentHelp("Start this long ago (30m, 8h, 2d); default 24h.", valueName: "DURATION"))
+        @Option(help: ArgumentHelp("Start this long ago (30m, 8h, 2d). Default: the last 24 hours, from their first operation.", valueName: "DURATION"))
         var since: String?
         @Option(help: ArgumentHelp("Start at this time: 2026-11-25T22:00 (UTC), or a duration ago.", valueName: "TIME"))
         var from: String?

@@ -62,7 +62,9 @@ struct ReportTimeline {
             let px = fmt(x(m.at))
             let ya = laneTop(a) + laneHeight / 2, yb = laneTop(b) + laneHeight / 2
             h.raw("<line x1=\"\(px)\" y1=\"\(fmt(ya))\" x2=\"\(px)\" y2=\"\(fmt(yb))\"><title>")
-            h.text("\(TimeText.utc(m.at)) \(m.from) → \(m.to): \(m.line)")
+            // The audit line is `mail: ID from A to B "subject"`: the title keeps the subject.
+            let subject = m.line.firstIndex(of: "\"").map { " " + m.line[$0...] } ?? ""
+            h.text("\(TimeText.utc(m.at)) \(m.from) → \(m.to)\(subject) (\(m.id))")
             h.raw("</title></line>\n")
         }
         h.raw("</g>\n")
