@@ -185,6 +185,12 @@ show git coord doctor || echo "(exit $?: a problem was found)"
 show git coord doctor --fix
 show git for-each-ref refs/coord-aside/
 # --- end issue 14 ---
+step "The morning after: what happened, as text and as one HTML page with a timeline"
+cd "$demo/project"
+show git coord report
+show git coord report --html "$demo/report.html"
+cp "$demo/report.html" /tmp/git-coord-demo-report.html
+echo "the page: $demo/report.html (a copy kept after the demo: /tmp/git-coord-demo-report.html)"
 
 echo
 echo "demo finished; everything lived in $demo (now removed)"

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
-/// Sections: store, mail, board, sessions, sync, hooks, mcp, lease, soak (default: all). `--quick` uses smaller sizes.
+/// Sections: store, mail, board, sessions, sync, hooks, mcp, lease, soak, report (default: all). `--quick` uses smaller sizes.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "write-records" {
     // A writer process for tests and benchmarks: write-records REPO SESSION COUNT LABEL
@@ -13,6 +13,10 @@ if arguments.first == "write-records" {
 }
 // A hook command may exit before reading the payload written to it, as Claude Code allows.
 signal(SIGPIPE, SIG_IGN)
+if arguments.first == "report-fixture" {
+    try ReportBench.fixture(Array(arguments.dropFirst()))
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let chosen = Set(arguments.filter { !$0.hasPrefix("--") })
 let sections: [(String, (Bench) throws -> Void)] = [
@@ -25,6 +29,7 @@ let sections: [(String, (Bench) throws -> Void)] = [
     ("mcp", MCPBench.run),
     ("lease", LeaseBench.run),
     ("soak", SoakBench.run),
+    ("report", ReportBench.run),
 ]
 let bench = Bench(quick: quick)
 bench.header()

@@ -29,7 +29,7 @@ struct GitCoordCommand: AsyncParsableCommand {
             written), 3 a fault in the repository or its data.
             """,
         version: GitCoordVersion.string,
-        subcommands: coreCommands + mailCommands + boardCommands + sessionCommands + jobCommands + syncCommands + stateCommands + mcpCommands + leaseCommands + doctorCommands
+        subcommands: coreCommands + mailCommands + boardCommands + sessionCommands + jobCommands + syncCommands + stateCommands + mcpCommands + leaseCommands + doctorCommands + reportCommands
     )
 }
 

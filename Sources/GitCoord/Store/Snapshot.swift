@@ -111,6 +111,12 @@ public enum Trailers {
     /// Parses the trailer block (the last paragraph) of a commit message. The first value of each
     /// key wins.
     public static func parse(_ message: String) -> [String: String] {
+        if let parsed = parseBytes(message) { return parsed }
+        return parseCharacters(message)
+    }
+
+    /// ``parse(_:)`` by characters: the reference, used for every message the byte parse declines.
+    static func parseCharacters(_ message: String) -> [String: String] {
         let paragraphs = message.split(separator: "\n\n", omittingEmptySubsequences: true)
         guard paragraphs.count >= 2, let last = paragraphs.last else { return [:] }
         var out: [String: String] = [:]
@@ -121,6 +127,48 @@ public enum Trailers {
             if out[key] == nil { out[key] = value }
         }
         return out
+    }
+
+    /// ``parse(_:)`` on UTF-8 bytes, for the usual message: no CR anywhere (a line feed is then
+    /// always a character of its own) and an ASCII trailer block (a byte is then a character), so
+    /// it gives what ``parseCharacters(_:)`` gives, several times faster; nil for any other message.
+    /// `git coord log` and `report` parse every commit of the history with it.
+    static func parseBytes(_ message: String) -> [String: String]? {
+        var text = message
+        return text.withUTF8 { (b: UnsafeBufferPointer<UInt8>) -> [String: String]? in
+            let lf: UInt8 = 10
+            if b.contains(13) { return nil }
+            // Paragraphs: split on "\n\n" from the left, empty ones left out; keep the last.
+            var count = 0, start = 0, i = 0
+            var last = 0..<0
+            while i <= b.count {
+                if i == b.count || (b[i] == lf && i + 1 < b.count && b[i + 1] == lf) {
+                    if i > start { count += 1; last = start..<i }
+                    if i == b.count { break }
+                    i += 2
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            guard count >= 2 else { return [:] }
+            guard !b[last].contains(where: { $0 >= 0x80 }) else { return nil }
+            func trimmed(_ r: Range<Int>) -> String {
+                var lo = r.lowerBound, hi = r.upperBound
+                while lo < hi, b[lo] == 32 || b[lo] == 9 { lo += 1 }
+                while hi > lo, b[hi - 1] == 32 || b[hi - 1] == 9 { hi -= 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+            }
+            var out: [String: String] = [:]
+            var lineStart = last.lowerBound
+            for j in last.lowerBound...last.upperBound where j == last.upperBound || b[j] == lf {
+                defer { lineStart = j + 1 }
+                guard j > lineStart, let colon = b[lineStart..<j].firstIndex(of: 58) else { continue }
+                let key = trimmed(lineStart..<colon)
+                if out[key] == nil { out[key] = trimmed((colon + 1)..<j) }
+            }
+            return out
+        }
     }
 
     /// A commit message: subject line, blank line, trailers.
