@@ -207,5 +207,10 @@ import Testing
         #expect(sick.stdout.contains("Stop: the command never reached git-coord"), "\(sick.stdout)")
         #expect(sick.stdout.contains("SessionEnd: no git coord hook on this event"))
         #expect(sick.stdout.contains("git coord hooks install claude"), "the mend is named")
+        // git coord doctor reads the project's settings and says the same in one line.
+        Files.makeFolders(Files.join(repo.path, ".claude"))
+        Files.writeAtomically(Files.join(repo.path, ".claude", "settings.local.json"), Files.read(broken)!)
+        let doctor = CLI.run(["doctor"], in: repo.path, environment: noCoordPath)
+        #expect(doctor.status == 1 && doctor.stdout.contains("cannot start git-coord (/nonexistent/git-coord: missing"), "\(doctor.stdout)")
     }
 }

@@ -38,17 +38,26 @@ extension Doctor {
         return [Finding("identity", .ok, "acting as \(me)")]
     }
 
+    /// Agent hooks in the user, project and local settings files: each command of ours must find a
+    /// git-coord to run (its recorded path, else PATH). `git coord hooks doctor` runs them.
     static func checkHooks(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        guard let work = coord.repository.workDir else { return [] }
-        let files = [".claude/settings.json", ".claude/settings.local.json"].map { Files.join(work, $0) }
-        guard files.contains(where: { Files.read($0).map(ClaudeSettings.isInstalled) ?? false }) else {
-            return [Finding("hooks", .ok, "no agent hooks installed in this worktree (git coord hooks install claude to add them)")]
+        let home = ProcessEnvironment.get("HOME")
+        let files = HookScope.allCases.compactMap { try? $0.settingsFile(home: home, workDir: coord.repository.workDir) }
+        var installed: [String] = []
+        var out: [Finding] = []
+        for file in files {
+            guard let bytes = Files.read(file), ClaudeSettings.isInstalled(bytes) else { continue }
+            installed.append(file)
+            let problems = Set(ClaudeSettings.ourCommands(bytes).compactMap { ClaudeSettings.binaryProblem($0.command) })
+            for problem in problems.sorted() {
+                out.append(Finding("hooks", .problem, "hooks in \(file) cannot start git-coord (\(problem))",
+                                   mend: "git coord hooks uninstall claude, then git coord hooks install claude (git coord hooks doctor shows each command)"))
+            }
         }
-        if let problem = Executable.problem("git-coord") {
-            return [Finding("hooks", .problem, "hooks are installed but git-coord cannot be run from PATH (\(problem))",
-                            mend: "put git-coord on PATH (make install), or uninstall the hooks")]
+        guard !installed.isEmpty else {
+            return [Finding("hooks", .ok, "no agent hooks installed (git coord hooks install claude adds them)")]
         }
-        return [Finding("hooks", .ok, "hooks installed, git-coord runnable")]
+        return out.isEmpty ? [Finding("hooks", .ok, "hooks installed in \(installed.joined(separator: ", ")); each finds git-coord")] : out
     }
 
     static func checkWatcher(_ coord: Coord, _ fix: Bool) -> [Finding] {

@@ -84,6 +84,17 @@ extension ClaudeSettings {
         return out
     }
 
+    /// Why a command of ours cannot start git-coord, nil when it can: the path it names is
+    /// runnable, or else git-coord is on PATH.
+    static func binaryProblem(_ command: String) -> String? {
+        if !command.hasPrefix(marker), command.hasPrefix("p='") {
+            let path = command.dropFirst(3).prefix { $0 != "'" }
+            if Executable.problem(String(path)) == nil { return nil }
+            return Executable.problem("git-coord").map { "\(path): missing, and git-coord on PATH: \($0)" }
+        }
+        return Executable.problem("git-coord").map { "git-coord on PATH: \($0)" }
+    }
+
     /// The `env` object of a settings file, as Claude Code gives it to hooks.
     static func environment(_ bytes: [UInt8]) -> [String: String] {
         guard let root = try? JSONSpan.parse(bytes), case .object(_, _, let members)? = root["env"] else { return [:] }
