@@ -129,6 +129,9 @@ extension Coord {
     ///
     /// The probe makes `hooks run` answer who it would act as and exit without any side effect.
     public func hooksDoctor(settingsFiles: [String], binary: String) async -> [HookFinding] {
+        // A hook command may exit without reading its payload (Claude Code allows it): the write of
+        // the payload must then fail with EPIPE, not end this process.
+        signal(SIGPIPE, SIG_IGN)
         var findings: [HookFinding] = []
         let project = repository.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? repository.gitDir
         let reinstall = "run `git coord hooks uninstall claude` and `git coord hooks install claude` (writes \(binary))"
