@@ -129,9 +129,6 @@ extension Coord {
     ///
     /// The probe makes `hooks run` answer who it would act as and exit without any side effect.
     public func hooksDoctor(settingsFiles: [String], binary: String) async -> [HookFinding] {
-        // A hook command may exit without reading its payload (Claude Code allows it): the write of
-        // the payload must then fail with EPIPE, not end this process.
-        signal(SIGPIPE, SIG_IGN)
         var findings: [HookFinding] = []
         let project = repository.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? repository.gitDir
         let reinstall = "run `git coord hooks uninstall claude` and `git coord hooks install claude` (writes \(binary))"
@@ -169,8 +166,13 @@ extension Coord {
     func probe(_ command: String, event: String, settings: String, env: [String: String], project: String, reinstall: String) async -> HookFinding {
         let payload = JSONValue.object(["hook_event_name": .string(event), "cwd": .string(project), "git_coord_probe": true])
         let out: ProcessRunner.Output
+        // The payload goes in as a file: a hook may exit without reading it, as Claude Code allows.
+        let payloadFile = Files.join(store.localFolder, "hooks", "doctor-probe.\(getpid()).json")
+        Files.makeFolders(Files.parent(of: payloadFile))
+        Files.writeAtomically(payloadFile, payload.canonicalString)
+        defer { Files.remove(payloadFile) }
         do {
-            out = try await ProcessRunner.run(["sh", "-c", command], in: project, environment: env, input: Array(payload.canonicalString.utf8))
+            out = try await ProcessRunner.run(["sh", "-c", command], in: project, environment: env, inputFile: payloadFile)
         } catch {
             return HookFinding(settings: settings, event: event, ok: false, text: "cannot start sh (\(error))", mend: nil)
         }

@@ -17,7 +17,9 @@ public enum ProcessRunner {
     }
 
     /// Runs a program to its end and collects its output (at most 64 MiB of each stream).
-    public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:], input: [UInt8]? = nil) async throws -> Output {
+    /// Standard input is empty, or the file `inputFile` (a file, not a pipe: a program that exits
+    /// without reading it cannot make this process fail on a broken pipe).
+    public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:], inputFile: String? = nil) async throws -> Output {
         precondition(!argv.isEmpty)
         var env: Environment = .inherit
         if !environment.isEmpty {
@@ -25,14 +27,20 @@ public enum ProcessRunner {
             for (k, v) in environment { updates[Environment.Key(stringLiteral: k)] = v }
             env = env.updating(updates)
         }
-        let result = try await Subprocess.run(
-            .name(argv[0]),
-            arguments: Arguments(Array(argv.dropFirst())),
-            environment: env,
-            workingDirectory: directory.map { FilePath($0) },
-            input: .array(input ?? []),
-            output: .string(limit: 64 << 20),
-            error: .string(limit: 64 << 20))
+        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+        if let inputFile {
+            let fd = try FileDescriptor.open(FilePath(inputFile), .readOnly)
+            result = try await Subprocess.run(
+                .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())), environment: env,
+                workingDirectory: directory.map { FilePath($0) },
+                input: .fileDescriptor(fd, closeAfterSpawningProcess: true),
+                output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+        } else {
+            result = try await Subprocess.run(
+                .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())), environment: env,
+                workingDirectory: directory.map { FilePath($0) },
+                output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+        }
         let status: Int32
         switch result.terminationStatus {
         case .exited(let code): status = Int32(code)
