@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
-/// Sections: store, mail, board, sessions, sync (default: all). `--quick` uses smaller sizes.
+/// Sections: store, mail, board, sessions, sync, peers (default: all). `--quick` uses smaller sizes.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "write-records" {
     // A writer process for tests and benchmarks: write-records REPO SESSION COUNT LABEL
@@ -19,6 +19,7 @@ let sections: [(String, (Bench) throws -> Void)] = [
     ("board", BoardBench.run),
     ("sessions", SessionBench.run),
     ("sync", SyncBench.run),
+    ("peers", PeersBench.run),
 ]
 let bench = Bench(quick: quick)
 bench.header()
