@@ -68,6 +68,15 @@ struct HostilePeer {
         try git(["push", "-q", "origin", "\(ref):\(ref)"])
     }
 
+    /// Rewrites the `.lww` cell at `path` of the remote's board as `change` says and pushes it on
+    /// top of the board's tip.
+    func rewriteBoardCell(_ path: String, _ change: (inout FieldMap) -> Void) throws {
+        let tip = try tip("refs/coord/board")
+        var map = try FieldMap(bytes: cell(tip, path))
+        change(&map)
+        try push(try commit(try edit(tip, put: [(path, try blob(map.bytes))]), parent: tip))
+    }
+
     /// Every object reachable from the documents of the repository at `path`.
     static func reachableObjects(at path: String) throws -> Set<String> {
         let out = try Shell.git(["rev-list", "--objects", "--glob=refs/coord/*"], in: path)

@@ -55,11 +55,7 @@ import Testing
         let f = try SyncFixture(clones: 1)
         let alice = f.coords[0]
         let (a, path) = try await Self.taskOnRemote(f, claim: true)
-        let m = try HostilePeer(f)
-        let tip = try m.tip("refs/coord/board")
-        var map = try FieldMap(bytes: m.cell(tip, path))
-        map["claim"] = .claim(epoch: .max, stamp: Self.now("s0"), holder: "s0")
-        try m.push(try m.commit(try m.edit(tip, put: [(path, try m.blob(map.bytes))]), parent: tip))
+        try HostilePeer(f).rewriteBoardCell(path) { $0["claim"] = .claim(epoch: .max, stamp: Self.now("s0"), holder: "s0") }
 
         let r = try await alice.sync()
         #expect(r.rejectedCells.map(\.path) == [path])
@@ -132,11 +128,9 @@ import Testing
         let f = try SyncFixture(clones: 2)
         let alice = f.coords[0]
         let (a, path) = try await Self.taskOnRemote(f, claim: true)
-        let m = try HostilePeer(f)
-        let tip = try m.tip("refs/coord/board")
-        var map = try FieldMap(bytes: m.cell(tip, path))
-        map["claim"] = .claim(epoch: 0, stamp: Stamp(milliseconds: 1, counter: 0, session: "mallory"), holder: "mallory")
-        try m.push(try m.commit(try m.edit(tip, put: [(path, try m.blob(map.bytes))]), parent: tip))
+        try HostilePeer(f).rewriteBoardCell(path) {
+            $0["claim"] = .claim(epoch: 0, stamp: Stamp(milliseconds: 1, counter: 0, session: "mallory"), holder: "mallory")
+        }
 
         let r = try await alice.sync()
         #expect(try alice.task(a).claimedBy == "s0")
