@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the same build scripts/install.sh installs: release, with the Swift
 # runtime linked into the binary.
-#   scripts/bench.sh [store|mail|board|sessions|sync|hooks|mcp|lease|soak|report] [--quick]
+#   scripts/bench.sh [store|mail|board|sessions|sync|hooks|mcp|lease|soak|report|peers] [--quick]
 #   scripts/bench.sh soak [--writers=8] [--seconds=20]   # growth over a long busy run (Docs/Faults.md)
 # Run it on an idle machine; TMPDIR=/dev/shm measures on tmpfs instead of the disk.
 set -euo pipefail

@@ -191,6 +191,25 @@ show git coord report
 show git coord report --html "$demo/report.html"
 cp "$demo/report.html" /tmp/git-coord-demo-report.html
 echo "the page: $demo/report.html (a copy kept after the demo: /tmp/git-coord-demo-report.html)"
+# --- peers that lie (issue 13): a forged board is refused cell by cell, and syncing goes on ---
+step "A peer that lies: a forged clone turns a task's cell into a folder, with git's plumbing"
+git clone -q "$demo/hub.git" "$demo/mallory" && cd "$demo/mallory"
+git fetch -q origin '+refs/coord/*:refs/coord/*'
+tip=$(git rev-parse refs/coord/board)
+cell=$(git ls-tree -r --name-only "$tip" tasks | head -n 1)
+export GIT_INDEX_FILE="$demo/mallory/.git/forge-index"
+git read-tree "$tip"
+git update-index --add --replace --cacheinfo "100644,$(git rev-parse "$tip:$cell"),$cell/T-forged.lww"
+forged=$(git commit-tree "$(git write-tree)" -p "$tip" -m "board: forged")
+unset GIT_INDEX_FILE
+git update-ref refs/coord/board "$forged" && git push -q origin refs/coord/board:refs/coord/board
+echo "mallory pushed $forged: $cell is now a folder"
+cd "$demo/project"
+show git coord sync
+echo "(the same refusal is not printed twice; the record keeps it:)"
+show git coord sync
+show cat "$(git rev-parse --git-common-dir)/coord/peer-findings.jsonl"
+show git coord board list
 
 echo
 echo "demo finished; everything lived in $demo (now removed)"

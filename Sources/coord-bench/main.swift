@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
-/// Sections: store, mail, board, sessions, sync, hooks, mcp, lease, soak, report (default: all). `--quick` uses smaller sizes.
+/// Sections: store, mail, board, sessions, sync, hooks, mcp, lease, soak, report, peers (default: all). `--quick` uses smaller sizes.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "write-records" {
     // A writer process for tests and benchmarks: write-records REPO SESSION COUNT LABEL
@@ -30,6 +30,7 @@ let sections: [(String, (Bench) throws -> Void)] = [
     ("lease", LeaseBench.run),
     ("soak", SoakBench.run),
     ("report", ReportBench.run),
+    ("peers", PeersBench.run),
 ]
 let bench = Bench(quick: quick)
 bench.header()

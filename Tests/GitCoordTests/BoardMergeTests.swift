@@ -169,7 +169,7 @@ struct BoardOp: CustomStringConvertible {
         let afterA = try w1.store.snapshot(.board, at: m.onA), afterB = try w2.store.snapshot(.board, at: m.onB)
         let lostA = try Coord.lostClaims(before: beforeA, after: afterA, session: "worker-1")
         #expect(lostA.map(\.task) == [id] && lostA.first?.holder == "worker-2")
-        #expect(lostA.first?.message.contains("worker-2 claimed it first") == true)
+        #expect(lostA.first?.message.contains("worker-2's claim reached the shared remote first") == true)
         #expect(try Coord.lostClaims(before: beforeB, after: afterB, session: "worker-2").isEmpty)
         try w1.repository.forceReference("refs/coord/board", to: m.onA, message: "test: take merge")
         #expect(try w1.task(id).claimedBy == "worker-2")

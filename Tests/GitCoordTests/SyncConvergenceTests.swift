@@ -14,6 +14,20 @@ import Testing
         var registers: [String: [(Stamp, JSONValue)]] = [:]
         /// task → the claims made.
         var claims: [String: [(Stamp, String)]] = [:]
+        /// task → the first holder seen on the remote: the claim that reached it first wins.
+        var firstOnRemote: [String: String] = [:]
+
+        /// Notes which claims the remote holds now, keeping the first holder of each task.
+        mutating func noteRemoteClaims(_ f: SyncFixture) throws {
+            let remote = try Repository.open(at: f.bare)
+            guard let tip = try remote.referenceTarget("refs/coord/board") else { return }
+            let tree = try remote.treeOfCommit(tip)
+            for task in SyncConvergenceTests.tasks where firstOnRemote[task] == nil {
+                guard let entry = try remote.treeEntry(tree, path: Shard.path("tasks", task, ext: "lww")),
+                      case .claim(_, _, let holder?)? = try FieldMap(bytes: remote.readBlob(entry.id))["holder"] else { continue }
+                firstOnRemote[task] = holder
+            }
+        }
 
         mutating func register(_ doc: DocumentID, _ path: String, _ field: String, _ stamp: Stamp?, _ value: JSONValue) {
             guard let stamp else { return }
@@ -52,6 +66,7 @@ import Testing
             let report = try await f.coords[clone].sync()
             #expect(report.complete, "\(report.lines)")
             #expect(report.rejectedCells.isEmpty && report.skipped.isEmpty, "\(report.lines)")
+            try expected.noteRemoteClaims(f)
         }
     }
 
@@ -71,12 +86,14 @@ import Testing
                 #expect(try f.store(i).snapshot(doc).fields(parts[1])?.value(parts[2]) == winner.1, "\(key) in clone \(i)")
             }
         }
+        // Claims go to the claim that reached the remote first, whatever the stamps say.
         for (task, claims) in expected.claims {
-            let first = try #require(claims.min { $0.0 < $1.0 })
+            let first = try #require(expected.firstOnRemote[task], "\(task) never reached the remote")
+            #expect(claims.contains { $0.1 == first })
             for i in 0..<3 {
                 let field = try f.store(i).snapshot(.board).fields(Shard.path("tasks", task, ext: "lww"))?["holder"]
                 guard case .claim(_, _, let holder)? = field else { Issue.record("no claim on \(task)"); continue }
-                #expect(holder == first.1, "\(task) in clone \(i)")
+                #expect(holder == first, "\(task) in clone \(i)")
             }
         }
     }
@@ -90,6 +107,7 @@ import Testing
             for clone in [0, 1, 2, 0, 1] {
                 let report = try await f.coords[clone].sync()
                 #expect(report.complete)
+                try expected.noteRemoteClaims(f)
             }
             try Self.check(f, expected)
         }

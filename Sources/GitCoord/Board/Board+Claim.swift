@@ -67,7 +67,7 @@ extension Coord {
             if holder != me && !force {
                 throw CoordError.refused("\(id) is claimed by \(holder), not \(me); pass --force to release it anyway")
             }
-            let field = Field.claim(epoch: current.epoch + 1, stamp: tx.stamp, holder: nil)
+            let field = Field.claim(epoch: try TaskCell.nextEpoch(after: current.epoch, task: id), stamp: tx.stamp, holder: nil)
             tx.setField(TaskCell.path(id), TaskCell.claimField, field)
             var joined = old
             joined[TaskCell.claimField] = field

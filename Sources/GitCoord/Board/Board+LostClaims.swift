@@ -4,18 +4,19 @@ import GitCoordStore
 public struct LostClaim: Sendable, Equatable {
     public let task: String
     public let title: String
-    /// Who holds the task now (the earlier claim in the same epoch), nil when it was released or
+    /// Who holds the task now (the claim that won in the same epoch), nil when it was released or
     /// marked done elsewhere.
     public let holder: String?
     /// When the winning claim was made (ms), when there is one.
     public let since: Int64?
     public let isDone: Bool
 
-    /// The line to tell the loser: `lost claim on T-… "title": worker-2 claimed it first (at …)`.
+    /// The line to tell the loser: `lost claim on T-… "title": worker-2's claim reached the shared
+    /// remote first (claimed at …)`.
     public var message: String {
         let quoted = "\"\(title)\""
         if let holder {
-            return "lost claim on \(task) \(quoted): \(holder) claimed it first\(since.map { " (at \(TimeText.utc($0)))" } ?? "")"
+            return "lost claim on \(task) \(quoted): \(holder)'s claim reached the shared remote first\(since.map { " (claimed at \(TimeText.utc($0)))" } ?? "")"
         }
         if isDone { return "lost claim on \(task) \(quoted): it was marked done elsewhere" }
         return "lost claim on \(task) \(quoted): it was released elsewhere"
@@ -26,8 +27,8 @@ extension Coord {
     /// The claims `session` held in `before` that it no longer holds in `after`: what a merge
     /// (sync with another clone) took away.
     ///
-    /// Concurrent claims of one task in one epoch resolve, on every replica alike, to the earliest
-    /// one; the others' holders learn it from this function, which sync calls with the board as it
+    /// Concurrent claims of one task in one epoch resolve, on every replica alike, to the one that
+    /// reached the shared remote first (Docs/Sync.md); the others' holders learn it from this function, which sync calls with the board as it
     /// was before and after merging. Only the task cells that differ between the two trees are read.
     public static func lostClaims(before: Snapshot, after: Snapshot, session: String) throws(CoordError) -> [LostClaim] {
         let changes: [TreeChange]

@@ -39,7 +39,7 @@ extension Coord {
             edit["status"] = .register(stamp: tx.stamp, value: .string(done ? "done" : "open"))
             let current = TaskCell.claim(old)
             if done, current.holder != nil {
-                edit[TaskCell.claimField] = .claim(epoch: current.epoch + 1, stamp: tx.stamp, holder: nil)
+                edit[TaskCell.claimField] = .claim(epoch: try TaskCell.nextEpoch(after: current.epoch, task: id), stamp: tx.stamp, holder: nil)
             }
             tx.put(TaskCell.path(id), edit.bytes)
             if let note {

@@ -161,6 +161,15 @@ public enum TaskCell {
         return digits > 0 ? ms : nil
     }
 
+    /// The epoch a release of task `id` starts; refuses (exit 3) at the largest epoch allowed,
+    /// which only impossible peer data reaches, instead of overflowing.
+    static func nextEpoch(after epoch: Int64, task id: String) throws(CoordError) -> Int64 {
+        guard let next = Field.nextEpoch(after: epoch) else {
+            throw CoordError.data("\(id) has claim epoch \(epoch), past the largest a task can reach (\(Field.maxEpoch)): the cell holds an impossible value; add the work again as a new task with `git coord board add`")
+        }
+        return next
+    }
+
     /// The current claim field of a cell: epoch, holder and when it was claimed.
     static func claim(_ map: FieldMap?) -> (epoch: Int64, holder: String?, stamp: Stamp?) {
         if case .claim(let e, let s, let h)? = map?[claimField] { return (e, h, s) }

@@ -103,7 +103,7 @@ enum TaskCellScanner {
                 } while eat(0x2c)
                 guard eat(0x7d), let v, st != nil else { return nil }
                 if let k {
-                    guard k == "claim", let e else { return nil }
+                    guard k == "claim", let e, e >= 0, e <= Field.maxEpoch else { return nil }
                     if name == TaskCell.claimField {
                         out.claimEpoch = e
                         if case .string(let h) = v { out.claimHolder = h }

@@ -27,6 +27,15 @@ public enum Field: Hashable, Sendable {
     /// claim wins. Releasing writes the next epoch with no holder.
     case claim(epoch: Int64, stamp: Stamp, holder: String?)
 
+    /// The largest epoch a cell may hold: each release adds one, so no real task comes near it.
+    /// A peer's larger epoch is refused as impossible, and no epoch arithmetic can overflow.
+    public static let maxEpoch: Int64 = 1 << 40
+
+    /// The epoch a release starts after `epoch`, nil when `epoch` is already the largest allowed.
+    public static func nextEpoch(after epoch: Int64) -> Int64? {
+        epoch >= 0 && epoch < maxEpoch ? epoch + 1 : nil
+    }
+
     public var stamp: Stamp {
         switch self {
         case .register(let s, _), .claim(_, let s, _): return s
@@ -43,7 +52,7 @@ public enum Field: Hashable, Sendable {
     init?(json: JSONValue) {
         guard case .object(let o) = json, let st = o["s"]?.stringValue, let stamp = Stamp(st), let v = o["v"] else { return nil }
         if let k = o["k"] {
-            guard k == "claim", let e = o["e"]?.intValue, e >= 0, o.count == 4 else { return nil }
+            guard k == "claim", let e = o["e"]?.intValue, e >= 0, e <= Field.maxEpoch, o.count == 4 else { return nil }
             switch v {
             case .null: self = .claim(epoch: e, stamp: stamp, holder: nil)
             case .string(let h) where SessionName.isValid(h): self = .claim(epoch: e, stamp: stamp, holder: h)

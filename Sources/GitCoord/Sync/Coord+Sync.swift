@@ -33,7 +33,7 @@ extension Coord {
     /// The remote is untrusted: documents it holds that this build cannot read are skipped,
     /// cells that fail ``PeerPolicy`` are left out, and both are listed in the report. Throws
     /// ``CoordError/refused(_:)`` when the remote cannot be reached.
-    public func sync(remote name: String? = nil, maxRounds: Int = 5, policy: PeerPolicy? = nil) async throws(CoordError) -> SyncReport {
+    public func sync(remote name: String? = nil, maxRounds: Int = 10, policy: PeerPolicy? = nil) async throws(CoordError) -> SyncReport {
         try await sync(remote: name, maxRounds: maxRounds, policy: policy, beforePush: nil)
     }
 
@@ -49,9 +49,9 @@ extension Coord {
             var t0 = Clock.monotonicNanoseconds()
             do { try await transport.fetch() } catch { throw CoordError.refused(error.description + " (check `git remote -v` and that you can `git fetch \(remote)`)") }
             report.fetchMs += Coord.msSince(&t0)
-            let skipped = try mergeTracked(transport, policy: policy ?? PeerPolicy(now: store.now()), into: &report)
+            let merged = try mergeTracked(transport, policy: policy ?? PeerPolicy(now: store.now()), into: &report)
             report.mergeMs += Coord.msSince(&t0)
-            let items = try pushItems(transport, skipping: skipped)
+            let items = try pushItems(transport, skipping: merged.skipped, replacing: merged.replacing)
             if items.isEmpty { behind = []; break }
             await beforePush?(round)
             let statuses: [PushStatus]
@@ -67,7 +67,9 @@ extension Coord {
                     if status.outcome == .updated {
                         report.pushed.append(PushedRef(ref: sent.item.ref, from: sent.previous, to: sent.target, forced: sent.item.lease != nil))
                     }
-                    try? repository.forceReference(transport.trackingPrefix + sent.item.ref.dropFirst("refs/coord/".count), to: sent.target, message: "coord sync: pushed")
+                    // Compare-and-swap from what this sync fetched: a second sync in this clone that
+                    // fetched meanwhile holds a tracking ref at least as fresh, and keeps it.
+                    try? repository.compareAndSwapReference(transport.trackingPrefix + sent.item.ref.dropFirst("refs/coord/".count), to: sent.target, expected: sent.previous, message: "coord sync: pushed")
                 case .behind:
                     behind.append(PushFailure(ref: status.ref, reason: "still behind \(remote) after \(round) rounds: \(status.summary)"))
                 case .refused:
@@ -77,8 +79,12 @@ extension Coord {
                 }
             }
             if behind.isEmpty { break }
+            // Racing writers: a short random pause, growing with the round, spreads them apart.
+            Clock.sleep(milliseconds: Double.random(in: 0...(20 * Double(round))))
         }
         report.pushFailures.append(contentsOf: behind)
+        // Each refusal is printed once: on the sync that first meets it (Sync/PeerFindings.swift).
+        report.rejectedCells = recordPeerFindings(report.rejectedCells, remote: remote)
         return report
     }
 
@@ -90,10 +96,12 @@ extension Coord {
     }
 
     /// Merges every document the remote has (as last fetched) into the local ones. Returns the
-    /// refs that were skipped, which must not be pushed.
-    func mergeTracked(_ transport: GitTransport, policy: PeerPolicy, into report: inout SyncReport) throws(CoordError) -> Set<String> {
+    /// refs that were skipped, which must not be pushed, and the remote tips that local history
+    /// keeps out, which the push replaces (ref → the remote tip as fetched).
+    func mergeTracked(_ transport: GitTransport, policy: PeerPolicy, into report: inout SyncReport) throws(CoordError) -> (skipped: Set<String>, replacing: [String: ObjectID]) {
         let reconciler = Reconciler(store: store, policy: policy)
         var skipped = Set<String>()
+        var replacing: [String: ObjectID] = [:]
         let tracked: [(name: String, target: ObjectID)]
         do { tracked = try repository.references(matching: transport.trackingPrefix + "*") } catch {
             throw CoordError.data("cannot list \(transport.trackingPrefix)*: \(error.message)")
@@ -107,12 +115,14 @@ extension Coord {
             }
             let before = try store.tip(doc)
             let outcome: Reconciler.Outcome
-            do { outcome = try reconciler.reconcile(doc, remote: target, rejected: &report.rejectedCells) } catch {
+            var replaces = false
+            do { outcome = try reconciler.reconcile(doc, remote: target, rejected: &report.rejectedCells, replaces: &replaces) } catch {
                 // One document that cannot be merged never stops the others.
                 report.skipped.append(SkippedDocument(ref: local, reason: error.message))
                 skipped.insert(local)
                 continue
             }
+            if replaces { replacing[local] = target }
             switch outcome {
             case .unchanged: break
             case .skipped(let reason):
@@ -124,7 +134,7 @@ extension Coord {
                 if doc == .leases { notifyLostLeases(before: before, after: moved.to, into: &report) }
             }
         }
-        return skipped
+        return (skipped, replacing)
     }
 
     struct PlannedPush {
@@ -135,8 +145,9 @@ extension Coord {
 
     /// The local documents the remote lacks or holds older: pushed without force when they
     /// descend from the remote's tip; heartbeats and read marks (single writer, no history) with
-    /// a lease on the tip last fetched.
-    func pushItems(_ transport: GitTransport, skipping skipped: Set<String>) throws(CoordError) -> [PlannedPush] {
+    /// a lease on the tip last fetched. A remote tip that local history keeps out (`replacing`) is
+    /// replaced with a lease on it, so only the tip that was judged is overwritten.
+    func pushItems(_ transport: GitTransport, skipping skipped: Set<String>, replacing: [String: ObjectID] = [:]) throws(CoordError) -> [PlannedPush] {
         var out: [PlannedPush] = []
         do {
             var tracked: [String: ObjectID] = [:]
@@ -148,7 +159,12 @@ extension Coord {
                 let theirs = tracked[name]
                 if theirs == target { continue }
                 if doc.kind.keepsHistory {
-                    if let theirs, !(try repository.isDescendant(target, of: theirs)) { continue }
+                    if let theirs, !(try repository.isDescendant(target, of: theirs)) {
+                        if replacing[name] == theirs {
+                            out.append(PlannedPush(item: .init(ref: name, source: target, lease: .some(theirs)), previous: theirs))
+                        }
+                        continue
+                    }
                     out.append(PlannedPush(item: .init(ref: name, source: target), previous: theirs))
                 } else {
                     out.append(PlannedPush(item: .init(ref: name, source: target, lease: .some(theirs)), previous: theirs))

@@ -31,15 +31,32 @@ public struct GitTransport: Sendable {
     }
 
     /// `git fetch --prune --no-tags REMOTE +refs/coord/*:refs/coord-remotes/REMOTE/*`.
+    ///
+    /// A second sync in this clone fetching at the same moment holds the tracking refs' locks
+    /// (git's compare-and-swap on each ref): that fetch is retried, a few times with a short
+    /// random pause, since the other fetch brings the same refs.
     public func fetch() async throws(SyncTransportError) {
-        let out = try await git(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", remote, fetchRefspec])
-        guard out.succeeded else { throw SyncTransportError(remote: remote, detail: Self.lastLine(out.stderr)) }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let out = try await git(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", remote, fetchRefspec])
+            if out.succeeded { return }
+            guard attempt < 8, Self.isLocalRefRace(out.stderr) else {
+                throw SyncTransportError(remote: remote, detail: Self.cause(out.stderr))
+            }
+            Clock.sleep(milliseconds: Double.random(in: 5...(40 * Double(attempt))))
+        }
+    }
+
+    /// Whether git failed only because another process held a local ref's lock.
+    static func isLocalRefRace(_ stderr: String) -> Bool {
+        ["cannot lock ref", "Unable to create", "unable to update local ref", "some local refs could not be updated"].contains { stderr.contains($0) }
     }
 
     /// The remote's document refs (`git ls-remote REMOTE refs/coord/*`): ref name → id.
     public func listRemote() async throws(SyncTransportError) -> [String: ObjectID] {
         let out = try await git(["ls-remote", "--refs", remote, "refs/coord/*"])
-        guard out.succeeded else { throw SyncTransportError(remote: remote, detail: Self.lastLine(out.stderr)) }
+        guard out.succeeded else { throw SyncTransportError(remote: remote, detail: Self.cause(out.stderr)) }
         var refs: [String: ObjectID] = [:]
         for line in out.stdout.split(separator: "\n") {
             let parts = line.split(separator: "\t", maxSplits: 1)
@@ -83,18 +100,21 @@ public struct GitTransport: Sendable {
             let out = try await git(args)
             let parsed = PushStatus.parsePorcelain(out.stdout)
             if parsed.isEmpty && !out.succeeded {
-                throw SyncTransportError(remote: remote, detail: Self.lastLine(out.stderr))
+                throw SyncTransportError(remote: remote, detail: Self.cause(out.stderr))
             }
             results.append(contentsOf: parsed)
         }
         return results
     }
 
-    /// The most telling line of git's error output (the first `fatal:` or `error:` line).
-    static func lastLine(_ stderr: String) -> String {
+    /// git's whole error output on one line: every non-empty line, in order, joined by `; `, so
+    /// the cause (`ssh: Could not resolve hostname …`) stays beside git's verdict
+    /// (`fatal: Could not read from remote repository.`). Capped at 2,000 characters.
+    static func cause(_ stderr: String) -> String {
         let lines = stderr.split(separator: "\n").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
-        if let fatal = lines.first(where: { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") }) { return fatal }
-        return lines.last ?? "git failed without a message"
+        guard !lines.isEmpty else { return "git failed without a message" }
+        let text = lines.joined(separator: "; ")
+        return text.count > 2000 ? String(text.prefix(2000)) + "…" : text
     }
 }
 
@@ -112,7 +132,9 @@ public struct PushStatus: Sendable, Equatable {
         case updated
         /// Already there.
         case upToDate
-        /// Someone pushed first (`fetch first`, `non-fast-forward`, `stale info`): fetch, merge, retry.
+        /// Someone pushed first (`fetch first`, `non-fast-forward`, `stale info`), or the remote's
+        /// ref was locked or moved while it was being updated (`[remote rejected] (failed to
+        /// update ref)`, `cannot lock ref`): fetch, merge, retry.
         case behind
         /// Refused for another reason (a server hook, permissions): retrying will not help.
         case refused
@@ -137,7 +159,8 @@ public struct PushStatus: Sendable, Equatable {
             case " ", "+", "*", "-": outcome = .updated
             case "=": outcome = .upToDate
             case "!":
-                let retryable = ["fetch first", "non-fast-forward", "stale info", "already exists", "cannot lock ref"]
+                let retryable = ["fetch first", "non-fast-forward", "stale info", "already exists", "cannot lock ref",
+                                 "failed to update ref", "failed to lock", "incorrect old value", "reference already exists"]
                 outcome = retryable.contains(where: { summary.contains($0) }) ? .behind : .refused
             default: continue
             }

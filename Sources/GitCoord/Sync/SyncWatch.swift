@@ -59,7 +59,7 @@ extension Coord {
                     // The state the sync starts from, plus what the sync itself moved: a local
                     // write made while the sync ran differs from it and wakes the next round.
                     var state = try localRefs()
-                    let report = try await sync(remote: remote, maxRounds: 5, policy: nil, beforePush: nil)
+                    let report = try await sync(remote: remote, maxRounds: 10, policy: nil, beforePush: nil)
                     for m in report.moved { state[m.document.refName] = m.to }
                     pushedState = state
                     if !report.isQuiet { emit(.synced(report)) }
