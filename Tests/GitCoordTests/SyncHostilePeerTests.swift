@@ -154,6 +154,7 @@ import Testing
         _ = try alice.claim(a)
         _ = try await alice.sync()
 
+        #expect(FakeTime.coord("-300s", ["join", "pete"], in: f.clones[1], session: "pete").status == 0, "writers must have joined")
         let claim = FakeTime.coord("-300s", ["board", "claim", a], in: f.clones[1], session: "pete")
         #expect(claim.status == 0, "\(claim.stderr)")
         let sync = FakeTime.coord("-300s", ["sync", "--json"], in: f.clones[1], session: "pete")
@@ -173,7 +174,7 @@ import Testing
         let f = try SyncFixture(clones: 3)
         let alice = f.coords[0]
         let (a, path) = try await Self.taskOnRemote(f)
-        for args in [["sync"], ["board", "add", "from the future"], ["sync"]] {
+        for args in [["join", "future"], ["sync"], ["board", "add", "from the future"], ["sync"]] {
             let r = FakeTime.coord("+3d", args, in: f.clones[1], session: "future")
             #expect(r.status == 0, "\(args): \(r.stderr)")
         }
@@ -242,5 +243,8 @@ import Testing
         #expect(findings.map(\.path) == [bad])
         #expect(findings.first?.object == blob && findings.first?.remote == "origin" && findings.first?.lasting == true)
         #expect(Files.exists(alice.peerFindingsPath))
+        let doctor = alice.doctor().filter { $0.check == "peer-data" }
+        #expect(doctor.count == 1 && doctor.first?.text.contains("from origin: 1 forged or malformed cell kept out of history") == true,
+                "\(doctor)")
     }
 }

@@ -76,4 +76,25 @@ extension Doctor {
         if out.isEmpty { out.append(Finding("peers", .ok, "\(refs.count) peer document\(refs.count == 1 ? "" : "s") read")) }
         return out
     }
+
+    /// What sync refused from peers (``Coord/peerFindings()``): forged or strange data, and stamps
+    /// from clocks too far ahead, per remote, with where the full record is.
+    static func checkPeerFindings(_ coord: Coord, _ fix: Bool) -> [Finding] {
+        let findings = coord.peerFindings()
+        guard !findings.isEmpty else { return [Finding("peer-data", .ok, "sync has refused nothing from peers")] }
+        var out: [Finding] = []
+        for remote in Set(findings.map(\.remote)).sorted() {
+            let mine = findings.filter { $0.remote == remote }
+            let lasting = mine.filter(\.lasting).count
+            let skewed = mine.filter { !$0.lasting && $0.reason.contains("ahead") }.count
+            let other = mine.count - lasting - skewed
+            var parts: [String] = []
+            if lasting > 0 { parts.append("\(lasting) forged or malformed cell\(lasting == 1 ? "" : "s") kept out of history") }
+            if skewed > 0 { parts.append("\(skewed) stamp\(skewed == 1 ? "" : "s") too far ahead of this clock (a clock off on that peer?)") }
+            if other > 0 { parts.append("\(other) over this clone's limits") }
+            out.append(Finding("peer-data", .warning, "from \(remote): " + parts.joined(separator: "; ") + "; the rest merged",
+                               mend: "check that peer's clock and tools (git coord doctor there); every refusal is in \(coord.peerFindingsPath)"))
+        }
+        return out
+    }
 }

@@ -47,6 +47,7 @@ public enum Doctor {
         ("watcher", checkWatcher),
         ("refs", checkRefs),
         ("peers", checkPeerRefs),
+        ("peer-data", checkPeerFindings),
         ("sends", checkUnfinishedSends),
         ("locks", checkStaleLocks),
         ("growth", checkGrowth),
