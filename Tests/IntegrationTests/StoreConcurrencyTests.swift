@@ -40,6 +40,38 @@ import Glibc
         #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
     }
 
+    /// A user's own `git gc` (and `git pack-refs`), run again and again while writers in two
+    /// worktrees write, loses no write, stops no writer, and leaves `git fsck --strict` clean.
+    @Test func theUsersGitGcBesideLiveWritersLosesNothing() throws {
+        let repo = try TempRepo()
+        let wt = try repo.addWorktree("second")
+        let writers = (0..<4).map { w in
+            Shell.start([CLI.benchBinary, "write-records", w % 2 == 0 ? repo.path : wt, "gc-writer-\(w)", "150", "g\(w)"])
+        }
+        var gcRuns = 0
+        while writers.contains(where: { ProcessRunner.isAlive($0.pid) }) {
+            let gc = Shell.run(["git", "gc", "--quiet"], in: gcRuns % 2 == 0 ? repo.path : wt)
+            #expect(gc.status == 0, "\(gc.stderr)")
+            _ = Shell.run(["git", "pack-refs", "--all"], in: repo.path)
+            gcRuns += 1
+        }
+        for w in writers {
+            let r = w.wait()
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        #expect(gcRuns >= 1)
+        let store = try repo.store()
+        var present: [String: Set<Int64>] = [:]
+        for c in try store.snapshot(.board).blobs(under: "recs") {
+            let v = try JSONValue.parse(try store.repository.readBlob(c.new!))
+            present[v["label"]!.stringValue!, default: []].insert(v["i"]!.intValue!)
+        }
+        #expect(present == Dictionary(uniqueKeysWithValues: (0..<4).map { ("g\($0)", Set(Int64(0)..<150)) }))
+        repo.waitForDetachedGC()
+        let fsck = Shell.run(["git", "fsck", "--strict", "--no-progress", "--no-dangling"], in: repo.path)
+        #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
+    }
+
     /// Writers SIGKILLed at random moments (between writes, inside one, holding the ref's lock)
     /// lose no write they had completed, leave no damage `git fsck` sees, and do not stop later
     /// writers: a lock a killed writer left behind is recovered once it is old enough.
