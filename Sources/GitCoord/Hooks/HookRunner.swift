@@ -91,10 +91,11 @@ extension Coord {
             let candidate = n == 1 ? base : "\(base.prefix(60))-\(n)"
             guard SessionName.isValid(candidate) else { continue }
             if bindings.otherLiveHolder(of: candidate, than: agent, isLive: holderIsLive) != nil { continue }
-            if n > 1, let status = try sessionStatus(candidate), status.state == .alive,
-               status.record.agentSession != agent.id { continue }
-            if n == 1, bindings.holder(of: candidate) == nil, let status = try sessionStatus(candidate), status.state == .alive,
-               let other = status.record.agentSession, other != agent.id { continue }
+            // A live registration by another session blocks the name too, except that an agent
+            // may take its worktree's own name from a registration made without an agent (the
+            // worktree joined by hand).
+            if let status = try sessionStatus(candidate), status.state == .alive, status.record.agentSession != agent.id,
+               !(n == 1 && status.record.agentSession == nil) { continue }
             return candidate
         }
         return nil
