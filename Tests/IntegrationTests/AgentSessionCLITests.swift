@@ -171,6 +171,18 @@ import Testing
         #expect(you(hook("session-start", "session-start-startup.json", next.env)) == "pm")
     }
 
+    @Test func aJoinInAnotherWorktreeDoesNotSilentlyTakeALiveSessionsName() throws {
+        let repo = try TempRepo()
+        let second = try repo.addWorktree("second")
+        #expect(CLI.run(["join", "worker-1"], in: repo.path).status == 0)
+        let taken = CLI.run(["join", "worker-1"], in: second)
+        #expect(taken.status == 1 && taken.stderr.contains("session 'worker-1' is alive in \(repo.path)"), "\(taken.stderr)")
+        #expect(CLI.run(["whoami"], in: second).status == 1, "nothing was recorded for the second worktree")
+        #expect(CLI.run(["join", "worker-1"], in: repo.path).status == 0, "the same worktree joins again")
+        #expect(CLI.run(["join", "worker-1", "--takeover"], in: second).status == 0)
+        #expect(CLI.run(["whoami"], in: second).stdout == "worker-1\n")
+    }
+
     @Test func hooksDoctorFindsACommandClaudeCodeCouldNotRunAndTheDefaultInstallRunsOffPath() throws {
         let repo = try TempRepo()
         #expect(CLI.run(["join", "pm"], in: repo.path).status == 0)
