@@ -10,7 +10,7 @@ rounds=${1:-20}
 case "$rounds" in ''|*[!0-9]*|0) echo "soak.sh: ROUNDS must be a positive number, not '$rounds'" >&2; exit 2;; esac
 ./scripts/setup.sh deps
 swift build --build-tests
-filter='StoreConcurrencyTests|MailCLITests|BoardCLITests|JobCLITests|SessionCLITests|HookCLITests|SyncConvergenceTests|SyncWatchTests|SyncClaimTests|ProcessIdentityTests'
+filter='StoreConcurrencyTests|MailCLITests|BoardCLITests|JobCLITests|SessionCLITests|HookCLITests|AgentSessionCLITests|LeaseCLITests|LeaseSyncTests|SyncHostilePeerTests|MCPClientTests|SyncConvergenceTests|SyncWatchTests|SyncClaimTests|ProcessIdentityTests'
 log=$(mktemp -t git-coord-soak.XXXXXX)
 for ((i = 1; i <= rounds; i++)); do
   start=$(date +%s)
