@@ -34,17 +34,13 @@ enum HooksBench {
                 times[k] += bench.samples(1) { _ in _ = Shell.run(run.argv, in: run.dir, input: payload) }
             }
         }
-        let base = median(times[0])
+        let base = Bench.percentile(times[0], 50)
         for (k, run) in runs.enumerated() {
-            bench.line("\(run.label): \(bench.summary(times[k]))\(k == 0 ? "" : "  x\(bench.fmt(median(times[k]) / base, 2)) of rev-parse")")
+            bench.line("\(run.label): \(bench.summary(times[k]))\(k == 0 ? "" : "  x\(bench.fmt(Bench.percentile(times[k], 50) / base, 2)) of rev-parse")")
         }
         let inside = ClaudeSettings.command("prompt", binary: CLI.binary)
         let t = bench.samples(m) { _ in _ = Shell.run(["sh", "-c", inside], in: coordinated.path, input: payload) }
         bench.line("in a coordinated repository, prompt with nothing new: \(bench.summary(t))")
     }
 
-    static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.isEmpty ? 0 : s[s.count / 2]
-    }
 }

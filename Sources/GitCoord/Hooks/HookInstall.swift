@@ -130,7 +130,7 @@ extension Coord {
     /// The probe makes `hooks run` answer who it would act as and exit without any side effect.
     public func hooksDoctor(settingsFiles: [String], binary: String) async -> [HookFinding] {
         var findings: [HookFinding] = []
-        let project = repository.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? repository.gitDir
+        let project = worktreePath
         let reinstall = "run `git coord hooks uninstall claude` and `git coord hooks install claude` (writes \(binary))"
         var installedAnywhere = false
         for path in settingsFiles {

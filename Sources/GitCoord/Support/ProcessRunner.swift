@@ -27,20 +27,19 @@ public enum ProcessRunner {
             for (k, v) in environment { updates[Environment.Key(stringLiteral: k)] = v }
             env = env.updating(updates)
         }
-        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
         if let inputFile {
             let fd = try FileDescriptor.open(FilePath(inputFile), .readOnly)
-            result = try await Subprocess.run(
-                .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())), environment: env,
-                workingDirectory: directory.map { FilePath($0) },
-                input: .fileDescriptor(fd, closeAfterSpawningProcess: true),
-                output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
-        } else {
-            result = try await Subprocess.run(
-                .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())), environment: env,
-                workingDirectory: directory.map { FilePath($0) },
-                output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+            return try await collect(argv, env, directory, input: .fileDescriptor(fd, closeAfterSpawningProcess: true))
         }
+        return try await collect(argv, env, directory, input: .none)
+    }
+
+    /// One run of `argv` with `input`, its output collected.
+    private static func collect(_ argv: [String], _ env: Environment, _ directory: String?, input: some InputProtocol) async throws -> Output {
+        let result = try await Subprocess.run(
+            .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())), environment: env,
+            workingDirectory: directory.map { FilePath($0) }, input: input,
+            output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
         let status: Int32
         switch result.terminationStatus {
         case .exited(let code): status = Int32(code)
