@@ -30,20 +30,11 @@ extension Coord {
     /// message per lease), and lists it in the report; as ``notifyLostClaims(before:after:into:)``
     /// does for claims, and for the same reason only the loser's own clone tells it, once.
     func notifyLostLeases(before: ObjectID?, after: ObjectID, into report: inout SyncReport) {
-        var notices: [ClaimLossNotice] = []
-        do {
-            let old = try store.snapshot(.leases, at: before), new = try store.snapshot(.leases, at: after)
-            let sender = Coord(store: CoordStore(repository: repository, session: Coord.syncSender))
-            for session in localSessions().sorted() {
-                for lost in try Coord.lostLeases(before: old, after: new, session: session) {
-                    _ = try sender.send(Outgoing(to: [session], body: lost.message + ". The merge with another clone gave the paths to the earlier lease; stop changing them, or talk to \(lost.winner.holder) (git coord send --lease \(lost.winner.id) -m ...).",
-                                                 subject: "lost lease \(lost.lease.id)", urgent: true, allowUnknown: true))
-                    notices.append(ClaimLossNotice(session: session, task: lost.lease.id, winner: lost.winner.holder))
-                }
+        tellLosses(in: DocumentID(.leases), before: before, after: after, what: "leases", into: &report) { (old, new, session) throws(CoordError) in
+            try Coord.lostLeases(before: old, after: new, session: session).map { lost in
+                LossMessage(body: lost.message + ". The merge with another clone gave the paths to the earlier lease; stop changing them, or talk to \(lost.winner.holder) (git coord send --lease \(lost.winner.id) -m ...).",
+                            subject: "lost lease \(lost.lease.id)", notice: ClaimLossNotice(session: session, task: lost.lease.id, winner: lost.winner.holder))
             }
-        } catch {
-            report.warnings.append("could not tell sessions about lost leases: \(error.message)")
         }
-        report.notices.append(contentsOf: notices)
     }
 }

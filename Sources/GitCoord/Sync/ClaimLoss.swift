@@ -35,19 +35,38 @@ extension Coord {
     /// rather than a failed sync: the board itself is already right.
     func notifyLostClaims(before: ObjectID?, after: ObjectID, into report: inout SyncReport) {
         guard let before else { return }
+        tellLosses(in: .board, before: before, after: after, what: "claims", into: &report) { (old, new, session) throws(CoordError) in
+            try Coord.lostClaims(before: old, after: new, session: session).map { lost in
+                LossMessage(body: lost.message + ". The merge with another clone gave the task to the earlier claim; pick other work or talk to the holder.",
+                            subject: "lost claim on \(lost.task)", notice: ClaimLossNotice(session: session, task: lost.task, winner: lost.holder))
+            }
+        }
+    }
+
+    /// One urgent message to a session that lost something in a merge, and its line in the report.
+    struct LossMessage {
+        let body: String
+        let subject: String
+        let notice: ClaimLossNotice
+    }
+
+    /// Sends each local session the losses `losses` finds for it between the document's states at
+    /// `before` and `after`, and lists them in the report. Only the loser's own clone tells it, so
+    /// each loss is told once; a failure to read or send is a warning, not a failed sync.
+    func tellLosses(in doc: DocumentID, before: ObjectID?, after: ObjectID, what: String, into report: inout SyncReport,
+                    _ losses: (Snapshot, Snapshot, String) throws(CoordError) -> [LossMessage]) {
         var notices: [ClaimLossNotice] = []
         do {
-            let old = try store.snapshot(.board, at: before), new = try store.snapshot(.board, at: after)
+            let old = try store.snapshot(doc, at: before), new = try store.snapshot(doc, at: after)
             let sender = Coord(store: CoordStore(repository: repository, session: Coord.syncSender))
             for session in localSessions().sorted() {
-                for lost in try Coord.lostClaims(before: old, after: new, session: session) {
-                    _ = try sender.send(Outgoing(to: [session], body: lost.message + ". The merge with another clone gave the task to the earlier claim; pick other work or talk to the holder.",
-                                                 subject: "lost claim on \(lost.task)", urgent: true, allowUnknown: true))
-                    notices.append(ClaimLossNotice(session: session, task: lost.task, winner: lost.holder))
+                for loss in try losses(old, new, session) {
+                    _ = try sender.send(Outgoing(to: [session], body: loss.body, subject: loss.subject, urgent: true, allowUnknown: true))
+                    notices.append(loss.notice)
                 }
             }
         } catch {
-            report.warnings.append("could not tell sessions about lost claims: \(error.message)")
+            report.warnings.append("could not tell sessions about lost \(what): \(error.message)")
         }
         report.notices.append(contentsOf: notices)
     }
