@@ -93,11 +93,10 @@ public enum Identity {
             }
             return (env, .environment, nil)
         }
-        let worktree = worktreeName(coord.repository)
-        guard let agent else { return (worktree, .worktree, nil) }
+        guard let agent else { return (worktreeName(coord.repository), .worktree, nil) }
         let bindings = coord.agentBindings
         if let bound = bindings.name(of: agent, isLive: coord.holderIsLive) { return (bound, .agent, nil) }
-        guard let worktree else { return (nil, .none, unnamedAgentError(agent)) }
+        guard let worktree = worktreeName(coord.repository) else { return (nil, .none, unnamedAgentError(agent)) }
         if let holder = bindings.otherLiveHolder(of: worktree, than: agent, isLive: coord.holderIsLive) {
             return (nil, .none, heldError(worktree, by: holder))
         }
