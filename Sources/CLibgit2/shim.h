@@ -25,6 +25,12 @@ static inline int git_coord_opts_cache_max_size(long long bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
 }
 
+/** Caches objects of one type up to `size` bytes in the per-repository object cache (blobs: 0,
+ *  none, by default). */
+static inline int git_coord_opts_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
+
 /** Turns libgit2's check that a repository belongs to the current user on or off. */
 static inline int git_coord_opts_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);

@@ -10,8 +10,16 @@ public enum Libgit2 {
         // Objects we create are always well-formed; checking every referenced id on creation costs
         // a lookup per tree entry and is what makes a write into a big tree slow.
         _ = git_coord_opts_strict_object_creation(0)
+        // Small blobs are cached like trees and commits: the cells, records and document markers
+        // a command reads again and again (each snapshot checks its document's marker; a server
+        // reads the same session records call after call). Objects never change, so a cached one
+        // is never stale.
+        _ = git_coord_opts_cache_object_limit(GIT_OBJECT_BLOB, Libgit2.cachedBlobLimit)
         return true
     }()
+
+    /// The largest blob kept in libgit2's object cache, in bytes.
+    public static let cachedBlobLimit = 16 * 1024
 
     /// Initializes libgit2 once for this process. Safe to call any number of times.
     public static func ensureInitialized() { _ = initialized }
