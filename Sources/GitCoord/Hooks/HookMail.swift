@@ -1,3 +1,4 @@
+import GitCoordStore
 /// An unread message as hooks and the brief show it.
 public struct HookMessage: Sendable, Equatable {
     public let id: String
@@ -61,8 +62,15 @@ extension Coord {
     /// unread messages not in `known`, urgent first, then oldest first; empty on time-out.
     public func waitForUnread(of session: String, excluding known: Set<String>, timeoutMs: Int64?) throws(CoordError) -> [HookMessage] {
         var new: [HookMessage] = []
+        // A mailbox also changes when its owner sends (the note of the send, under `sent/`): only
+        // a change of the received messages (`msgs/`) can bring a new one, so the unread list is
+        // read again only then.
+        var received: ObjectID?? = .none
         let watcher = RefWatcher(repository: repository, refs: [Mail.mailbox(session).refName])
         _ = try watcher.wait(timeoutMs: timeoutMs) { () throws(CoordError) -> Bool in
+            let now = try store.snapshot(Mail.mailbox(session)).folderID("msgs")
+            if received == .some(now) { return false }
+            received = .some(now)
             new = try unreadMessages(of: session).filter { !known.contains($0.id) }
             return !new.isEmpty
         }

@@ -91,6 +91,17 @@ public struct Snapshot {
         }
     }
 
+    /// The id of a folder's tree, nil when the folder is absent: equal ids, equal contents.
+    public func folderID(_ folder: String) throws(CoordError) -> ObjectID? {
+        guard let tree else { return nil }
+        do {
+            guard let e = try repository.treeEntry(tree, path: folder), e.kind == .tree else { return nil }
+            return e.id
+        } catch {
+            throw CoordError.data("cannot read \(folder) in \(document.refName): \(error.message)")
+        }
+    }
+
     /// The commit's metadata, nil for a missing document.
     public func commitInfo() throws(CoordError) -> CommitInfo? {
         guard let commit, !damaged else { return nil }
