@@ -1,6 +1,7 @@
 import Foundation
 import GitCoord
 import MCP
+import Synchronization
 
 /// The coordination store the server keeps open, and the queues tool calls run on.
 ///
@@ -14,6 +15,8 @@ final class CoordService: @unchecked Sendable {
     private let path: String?
     private let store: CoordStore
     private let queue = DispatchQueue(label: "git-coord-mcp.calls")
+    /// When the server last noted the session's activity (monotonic nanoseconds, 0: never).
+    private let activityNoted = Mutex<UInt64>(0)
 
     init(path: String? = nil, session: String? = nil) throws(CoordError) {
         let coord = try Coord.open(at: path, session: session)
@@ -50,12 +53,27 @@ final class CoordService: @unchecked Sendable {
         do throws(CoordError) {
             let coord = try fresh ? Coord.open(at: path, session: session) : Coord(store: store)
             let answer = try ToolCalls(coord: coord).call(name, args)
-            coord.noteActivity()
+            noteActivity(coord)
             return .success(answer)
         } catch {
             return .failure(error)
         }
     }
+
+    /// Notes the session's activity after a call (``Coord/noteActivity()``), at most once a second:
+    /// a heartbeat is due only every ``Coord/touchInterval`` anyway, so a busy server does not pay
+    /// the reads for every one of many calls a second.
+    private func noteActivity(_ coord: Coord) {
+        let now = Clock.monotonicNanoseconds()
+        let due = activityNoted.withLock { last in
+            guard last == 0 || now - last >= CoordService.activityEveryNs else { return false }
+            last = now
+            return true
+        }
+        if due { coord.noteActivity() }
+    }
+
+    static let activityEveryNs: UInt64 = 1_000_000_000
 
     private func sync(_ args: ToolArguments) async -> ToolResult {
         let path = self.path, session = self.session
