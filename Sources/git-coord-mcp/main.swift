@@ -14,6 +14,7 @@ func fail(_ message: String, _ code: Int32) -> Never {
     exit(code)
 }
 
+Allocator.keepFreedMemory()
 var options = CoordMCPServer.Options()
 var args = Array(CommandLine.arguments.dropFirst())
 while !args.isEmpty {
