@@ -37,9 +37,9 @@ public final class Coord {
     public static func open(at path: String? = nil, session explicitSession: String? = nil,
                             agent: AgentSession? = AgentSession.fromEnvironment()) throws(CoordError) -> Coord {
         let probe = try CoordStore.open(at: path)
-        let anonymous = Coord(store: CoordStore(repository: probe.repository, session: nil), agent: agent)
+        let anonymous = Coord(store: probe.acting(as: nil), agent: agent)
         let resolved = try Identity.resolve(explicit: explicitSession, agent: agent, coord: anonymous)
-        return Coord(store: CoordStore(repository: probe.repository, session: resolved.name), agent: agent,
+        return Coord(store: probe.acting(as: resolved.name), agent: agent,
                      source: resolved.source, sessionProblem: resolved.problem)
     }
 
@@ -48,8 +48,6 @@ public final class Coord {
         guard let session else { throw sessionProblem ?? Identity.noSessionError }
         return session
     }
-
-    public var repository: Repository { store.repository }
 
     /// The local table of agent sessions and the names they hold.
     public var agentBindings: AgentBindings { AgentBindings(localFolder: store.localFolder) }
@@ -80,8 +78,8 @@ public enum Identity {
     static let noSessionError = CoordError.usage("no session for this worktree: run `git coord join NAME` here, or pass --session NAME, or set GIT_COORD_SESSION")
 
     /// The file where `join` records this worktree's session (per worktree: under its own git dir).
-    public static func worktreeFile(_ repository: Repository) -> String {
-        Files.join(repository.gitDir, "coord", "session")
+    public static func worktreeFile(_ store: CoordStore) -> String {
+        Files.join(store.gitDir, "coord", "session")
     }
 
     /// The acting session and, when there is none, why. A name given but invalid is an error.
@@ -93,10 +91,10 @@ public enum Identity {
             }
             return (env, .environment, nil)
         }
-        guard let agent else { return (worktreeName(coord.repository), .worktree, nil) }
+        guard let agent else { return (worktreeName(coord.store), .worktree, nil) }
         let bindings = coord.agentBindings
         if let bound = bindings.name(of: agent, isLive: coord.holderIsLive) { return (bound, .agent, nil) }
-        guard let worktree = worktreeName(coord.repository) else { return (nil, .none, unnamedAgentError(agent)) }
+        guard let worktree = worktreeName(coord.store) else { return (nil, .none, unnamedAgentError(agent)) }
         if let holder = bindings.otherLiveHolder(of: worktree, than: agent, isLive: coord.holderIsLive) {
             return (nil, .none, heldError(worktree, by: holder))
         }
@@ -105,12 +103,12 @@ public enum Identity {
     }
 
     /// The worktree's own name: the one `join` recorded here, else `git config coord.session`.
-    public static func worktreeName(_ repository: Repository) -> String? {
-        if let recorded = Files.readString(worktreeFile(repository))?.trimmingSpaces().split(separator: "\n").first.map(String.init),
+    public static func worktreeName(_ store: CoordStore) -> String? {
+        if let recorded = Files.readString(worktreeFile(store))?.trimmingSpaces().split(separator: "\n").first.map(String.init),
            SessionName.isValid(recorded) {
             return recorded
         }
-        if let configured = repository.configString("coord.session"), SessionName.isValid(configured) {
+        if let configured = store.config("coord.session"), SessionName.isValid(configured) {
             return configured
         }
         return nil
@@ -125,8 +123,8 @@ public enum Identity {
     }
 
     /// Records `name` as this worktree's session.
-    public static func record(_ name: String, repository: Repository) {
-        Files.writeAtomically(worktreeFile(repository), name + "\n")
+    public static func record(_ name: String, store: CoordStore) {
+        Files.writeAtomically(worktreeFile(store), name + "\n")
     }
 }
 

@@ -27,7 +27,7 @@ extension Coord {
     /// Waits until `condition` holds or `timeoutMs` passes, waking when `session`'s mailbox or read
     /// marks change (see ``RefWatcher``); returns whether it held.
     func waitForMail(of session: String, timeoutMs: Int64, _ condition: () throws(CoordError) -> Bool) throws(CoordError) -> Bool {
-        let watcher = RefWatcher(repository: repository, refs: [Mail.mailbox(session).refName, Mail.seen(session).refName])
+        let watcher = RefWatcher(store: store, refs: [Mail.mailbox(session).refName, Mail.seen(session).refName])
         return try watcher.wait(timeoutMs: timeoutMs, until: condition)
     }
 }
@@ -61,7 +61,7 @@ extension Coord {
     /// unread messages not in `known`, urgent first, then oldest first; empty on time-out.
     public func waitForUnread(of session: String, excluding known: Set<String>, timeoutMs: Int64?) throws(CoordError) -> [HookMessage] {
         var new: [HookMessage] = []
-        let watcher = RefWatcher(repository: repository, refs: [Mail.mailbox(session).refName])
+        let watcher = RefWatcher(store: store, refs: [Mail.mailbox(session).refName])
         _ = try watcher.wait(timeoutMs: timeoutMs) { () throws(CoordError) -> Bool in
             new = try unreadMessages(of: session).filter { !known.contains($0.id) }
             return !new.isEmpty

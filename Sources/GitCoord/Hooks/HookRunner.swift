@@ -50,7 +50,7 @@ extension Coord {
         var name = session
         var note: String?
         if let agent, sessionSource == .agent || sessionSource == .none {
-            let worktree = Identity.worktreeName(repository)
+            let worktree = Identity.worktreeName(store)
             var base: String?
             if payload.source == "fork" {
                 // A fork is a new agent: it never inherits the name of the session it forked from.
@@ -154,7 +154,7 @@ extension Coord {
 
     /// A `Coord` on the same repository acting as `name`.
     func acting(as name: String) -> Coord {
-        name == session ? self : Coord(store: CoordStore(repository: repository, session: name), agent: agent, source: .explicit)
+        name == session ? self : Coord(store: store.acting(as: name), agent: agent, source: .explicit)
     }
 
     /// Records `pid` as the session's waiter and stops the one recorded before it, if that very

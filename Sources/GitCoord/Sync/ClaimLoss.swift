@@ -12,7 +12,7 @@ extension Coord {
     /// the compare-and-swap lets only one sync process move the board from a given tip.
     public func localSessions() -> Set<String> {
         var names = Set<String>()
-        let common = repository.commonDir
+        let common = store.commonDir
         var files = [Files.join(common, "coord", "session")]
         for wt in Files.list(Files.join(common, "worktrees")) {
             files.append(Files.join(common, "worktrees", wt, "coord", "session"))
@@ -58,7 +58,7 @@ extension Coord {
         var notices: [ClaimLossNotice] = []
         do {
             let old = try store.snapshot(doc, at: before), new = try store.snapshot(doc, at: after)
-            let sender = Coord(store: CoordStore(repository: repository, session: Coord.syncSender))
+            let sender = Coord(store: store.acting(as: Coord.syncSender))
             for session in localSessions().sorted() {
                 for loss in try losses(old, new, session) {
                     _ = try sender.send(Outgoing(to: [session], body: loss.body, subject: loss.subject, urgent: true, allowUnknown: true))
