@@ -1,7 +1,7 @@
 extension Coord {
     /// The fetch refspec that brings a remote's coordination data into `refs/coord-remotes/REMOTE/`.
     public static func fetchRefspec(remote: String) -> String {
-        "+refs/coord/*:refs/coord-remotes/\(remote)/*"
+        RemoteRefs(remote: remote).fetchRefspec
     }
 
     /// Prepares the repository: the local folder, and with `remote` the fetch refspec (added once).
@@ -23,6 +23,6 @@ extension Coord {
         if store.config("coord.remote") == nil {
             try? store.setConfig("coord.remote", remote)
         }
-        return "remote \(remote) now fetches refs/coord/* into refs/coord-remotes/\(remote)/"
+        return "remote \(remote) now fetches refs/coord/* into \(RemoteRefs(remote: remote).prefix)"
     }
 }

@@ -51,15 +51,12 @@ extension Doctor {
     /// Refused peer cells and clock skew come from the sync layer's own findings when it exposes
     /// them; this check reads what the refs themselves show.
     static func checkPeerRefs(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        guard let refs = try? coord.store.references(matching: "refs/coord-remotes/*") else { return [] }
+        guard let refs = try? coord.store.references(matching: RemoteRefs.root + "*") else { return [] }
         var out: [Finding] = []
         for ref in refs {
-            let parts = ref.name.split(separator: "/")
-            guard parts.count >= 3 else { continue }
-            let prefix = "refs/coord-remotes/\(parts[2])/"
-            guard let doc = DocumentID(refName: ref.name, prefix: prefix) else { continue }
+            guard let (peer, document) = RemoteRefs.parse(ref.name), let doc = document else { continue }
             do { _ = try coord.store.snapshot(doc, at: ref.target) } catch {
-                out.append(Finding("peers", .warning, "\(parts[2])'s copy of \(doc.refName) cannot be read (\(error.message)); sync skips it",
+                out.append(Finding("peers", .warning, "\(peer.remote)'s copy of \(doc.refName) cannot be read (\(error.message)); sync skips it",
                                    mend: "mend it on that peer (git coord doctor there)"))
             }
         }

@@ -10,7 +10,7 @@ extension Coord {
     /// Checks that `name` (or the default) is a configured remote and returns it.
     public func syncRemote(_ name: String?) throws(CoordError) -> String {
         let remote = name ?? defaultSyncRemote()
-        guard !remote.isEmpty, !remote.hasPrefix("-"), CoordStore.isValidReferenceName("refs/coord-remotes/\(remote)/x") else {
+        guard !remote.isEmpty, !remote.hasPrefix("-"), RemoteRefs(remote: remote).isValid else {
             throw CoordError.usage("invalid remote name '\(remote)': name a remote that `git remote` lists")
         }
         guard store.config("remote.\(remote).url") != nil else {
@@ -69,7 +69,7 @@ extension Coord {
                     }
                     // Compare-and-swap from what this sync fetched: a second sync in this clone that
                     // fetched meanwhile holds a tracking ref at least as fresh, and keeps it.
-                    try? store.compareAndSwapReference(transport.trackingPrefix + sent.item.ref.dropFirst("refs/coord/".count), to: sent.target, expected: sent.previous, message: "coord sync: pushed")
+                    try? store.compareAndSwapReference(transport.refs.tracking(sent.item.ref), to: sent.target, expected: sent.previous, message: "coord sync: pushed")
                 case .behind:
                     behind.append(PushFailure(ref: status.ref, reason: "still behind \(remote) after \(round) rounds: \(status.summary)"))
                 case .refused:
@@ -103,12 +103,12 @@ extension Coord {
         var skipped = Set<String>()
         var replacing: [String: ObjectID] = [:]
         let tracked: [(name: String, target: ObjectID)]
-        do { tracked = try store.references(matching: transport.trackingPrefix + "*") } catch {
-            throw CoordError.data("cannot list \(transport.trackingPrefix)*: \(error.message)")
+        do { tracked = try store.references(matching: transport.refs.glob) } catch {
+            throw CoordError.data("cannot list \(transport.refs.glob): \(error.message)")
         }
         for (name, target) in tracked {
-            let local = "refs/coord/" + name.dropFirst(transport.trackingPrefix.count)
-            guard let doc = DocumentID(refName: name, prefix: transport.trackingPrefix) else {
+            let local = transport.refs.local(name)
+            guard let doc = transport.refs.document(name) else {
                 report.skipped.append(SkippedDocument(ref: local, reason: "not a document this git-coord knows"))
                 skipped.insert(local)
                 continue
@@ -151,8 +151,8 @@ extension Coord {
         var out: [PlannedPush] = []
         do {
             var tracked: [String: ObjectID] = [:]
-            for (name, target) in try store.references(matching: transport.trackingPrefix + "*") {
-                tracked["refs/coord/" + name.dropFirst(transport.trackingPrefix.count)] = target
+            for (name, target) in try store.references(matching: transport.refs.glob) {
+                tracked[transport.refs.local(name)] = target
             }
             for (name, target) in try store.references(matching: "refs/coord/*") where !skipped.contains(name) {
                 guard let doc = DocumentID(refName: name) else { continue }

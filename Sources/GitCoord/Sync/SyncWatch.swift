@@ -115,8 +115,8 @@ extension Coord {
     /// The remote's refs as last fetched, under their names on the remote.
     func trackedRefs(_ transport: GitTransport) -> [String: ObjectID] {
         var out: [String: ObjectID] = [:]
-        guard let refs = try? store.references(matching: transport.trackingPrefix + "*") else { return out }
-        for (name, target) in refs { out["refs/coord/" + name.dropFirst(transport.trackingPrefix.count)] = target }
+        guard let refs = try? store.references(matching: transport.refs.glob) else { return out }
+        for (name, target) in refs { out[transport.refs.local(name)] = target }
         return out
     }
 }
