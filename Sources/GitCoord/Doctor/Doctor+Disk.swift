@@ -87,19 +87,3 @@ public struct ObjectCount: Sendable {
         return c
     }
 }
-
-extension Files {
-    /// Seconds since `path` was last modified; nil when it does not exist.
-    static func ageSeconds(_ path: String) -> Double? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Double(Clock.nowMilliseconds()) / 1000 - (Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
-    }
-
-    /// The bytes `path` takes on disk (its allocated blocks).
-    public static func diskBytes(_ path: String) -> Int64 {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return 0 }
-        return Int64(st.st_blocks) * 512
-    }
-}
