@@ -152,11 +152,6 @@ extension Coord {
         return HookResult(stdout: "", stderr: Coord.announcement(new, to: name) + "\n", exitCode: 2)
     }
 
-    /// A `Coord` on the same repository acting as `name`.
-    func acting(as name: String) -> Coord {
-        name == session ? self : Coord(store: store.acting(as: name), agent: agent, source: .explicit)
-    }
-
     /// Records `pid` as the session's waiter and stops the one recorded before it, if that very
     /// process still runs (never a later process that was given the same pid).
     /// With nil, only stops the recorded waiter (the session ended).
