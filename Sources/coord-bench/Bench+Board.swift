@@ -102,7 +102,7 @@ enum BoardBench {
         }
         for (k, id) in ids.enumerated() where k % 10 < 2 { try coord.markDone(id) }
         let workers = try (0..<4).map { (w: Int) throws -> Coord in
-            let c = Coord(store: CoordStore(repository: coord.repository, session: "worker-\(w)"))
+            let c = Coord(store: coord.store.acting(as: "worker-\(w)"))
             return c
         }
         for (k, id) in ids.enumerated() where k % 10 == 2 { _ = try workers[k % 4].claim(id) }
@@ -124,7 +124,7 @@ enum BoardBench {
         bench.line("baseline `git coord --version` (our binary's start-up): \(ownFloor.summary(bench))")
 
         // The library alone, in this process: what a claim costs beyond starting a process.
-        let worker = Coord(store: CoordStore(repository: coord.repository, session: "bench-inproc"))
+        let worker = Coord(store: coord.store.acting(as: "bench-inproc"))
         let inProcessReady = try coord.readyTasks().map(\.id)
         let inProcess = try CallSamples.measure(runs, inProcess: true) { i in _ = try worker.claim(inProcessReady[inProcessReady.count - 1 - i]) }
         bench.line("claim in-process (library, no process start): \(inProcess.summary(bench))")

@@ -28,7 +28,7 @@ enum PeersBench {
             for _ in 0..<3 {
                 history += try bench.samples(1) { _ in _ = try store.peerHistoryProblem(.board, local: local, remote: remote) }
                 join += try bench.samples(1) { _ in
-                    _ = try store.joinTrees(ours: try store.repository.treeOfCommit(local), theirs: try store.repository.treeOfCommit(remote),
+                    _ = try store.joinTrees(ours: try store.treeOfCommit(local), theirs: try store.treeOfCommit(remote),
                                             document: "refs/coord/board", policy: policy, claims: .arrival(base: nil))
                 }
             }

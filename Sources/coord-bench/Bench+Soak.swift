@@ -22,7 +22,7 @@ enum SoakBench {
         let repo = try TempRepo()
         let names = ["inbox", "hb"] + (0..<writers).map { "w\($0)" }
         for n in names { try repo.coord(n).join(n, role: nil) }
-        let common = try repo.coord().repository.commonDir
+        let common = try repo.coord().store.commonDir
         let before = diskBytes(common)
 
         let beat = CLI.start(["heartbeat", "--every", "1s"], in: repo.path, session: "hb")

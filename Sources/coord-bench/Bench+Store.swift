@@ -66,9 +66,10 @@ enum StoreBench {
         bench.line("git rev-parse HEAD \(bench.summary(gitMs))   (process baseline)")
     }
 
-    /// Puts `records` records into `doc` quickly: trees built in batches of 2,000 paths, one commit.
+    /// Puts `records` records into `doc` quickly: trees built in batches of 2,000 paths, one commit
+    /// (written below the store, through the repository of its common git dir).
     static func fill(_ store: CoordStore, _ doc: DocumentID, records: Int) throws {
-        let repo = store.repository
+        let repo = try Repository.open(at: store.commonDir)
         let blob = try repo.writeBlob(JSONValue.object(["fill": true]).canonicalBytes)
         var tree = try repo.updateTree(base: nil, [.blob(DocumentMarker.path, try repo.writeBlob(DocumentMarker.bytes(for: doc.kind)))])
         var i = 0

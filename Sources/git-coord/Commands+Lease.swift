@@ -185,7 +185,7 @@ extension GitCoordCommand.LeaseCommand {
             let coord = try session.open()
             var checked: [String] = []
             if !staged {
-                guard let root = coord.repository.workDir else { throw CoordError.usage("a bare repository has no work tree paths to check") }
+                guard let root = coord.store.workDir else { throw CoordError.usage("a bare repository has no work tree paths to check") }
                 for p in paths {
                     guard let rel = LeasePaths.relative(p, root: root) else {
                         throw CoordError.usage("'\(p)' is not a path inside the work tree \(root)")

@@ -85,7 +85,7 @@ struct MCPTarget: ParsableArguments {
         switch client {
         case "claude":
             if let configFile { return (configFile, .json, receipts) }
-            guard let work = coord?.repository.workDir else {
+            guard let work = coord?.store.workDir else {
                 throw CoordError.usage("no project here for .mcp.json: run in a worktree, or pass --config PATH")
             }
             return (Files.join(work, ".mcp.json"), .json, receipts)

@@ -235,7 +235,7 @@ struct HookTarget: ParsableArguments {
         }
         let receipts = coord.map { HookFiles(coord: $0) }
         if let settingsFile { return (settingsFile, receipts) }
-        return (try scope.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord?.repository.workDir), receipts)
+        return (try scope.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord?.store.workDir), receipts)
     }
 }
 
@@ -291,7 +291,7 @@ extension GitCoordCommand.Hooks {
             if let settingsFile {
                 files = [settingsFile]
             } else {
-                files = HookScope.allCases.compactMap { try? $0.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord.repository.workDir) }
+                files = HookScope.allCases.compactMap { try? $0.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord.store.workDir) }
             }
             let findings = await coord.hooksDoctor(settingsFiles: files, binary: Executable.current)
             if output.json {

@@ -1,5 +1,5 @@
 import CoordTestSupport
-import GitCoord
+@testable import GitCoord
 import GitCoordStore
 import PropertyBased
 import Testing
@@ -127,8 +127,8 @@ struct BoardOp: CustomStringConvertible {
 
             let m = try r.mergeBothWays()
             #expect(m.onA == m.onB, "merges differ: \(opsA) / \(opsB)")
-            let repoA = onA[0].repository
-            #expect(try repoA.treeOfCommit(m.onA) == (try onB[0].repository.treeOfCommit(m.onB)))
+            let repoA = onA[0].store.repository
+            #expect(try repoA.treeOfCommit(m.onA) == (try onB[0].store.treeOfCommit(m.onB)))
             try expectNoWriteLost(repoA, from: m.tipA, base: base, merged: m.onA)
             try expectNoWriteLost(repoA, from: m.tipB, base: base, merged: m.onA)
 
@@ -171,7 +171,7 @@ struct BoardOp: CustomStringConvertible {
         #expect(lostA.map(\.task) == [id] && lostA.first?.holder == "worker-2")
         #expect(lostA.first?.message.contains("worker-2's claim reached the shared remote first") == true)
         #expect(try Coord.lostClaims(before: beforeB, after: afterB, session: "worker-2").isEmpty)
-        try w1.repository.forceReference("refs/coord/board", to: m.onA, message: "test: take merge")
+        try w1.store.repository.forceReference("refs/coord/board", to: m.onA, message: "test: take merge")
         #expect(try w1.task(id).claimedBy == "worker-2")
         // Released after the merge, the task can be claimed again by the former loser.
         _ = try w1.release(id, force: true)

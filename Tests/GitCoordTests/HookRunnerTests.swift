@@ -18,7 +18,7 @@ import Glibc
 
     @Test func anAgentKeepsItsNameAcrossClearAndNeverTakesTheNameOfAnotherLiveAgent() throws {
         let repo = try TempRepo()
-        Identity.record("pm", repository: try repo.coord(nil).repository)
+        Identity.record("pm", store: try repo.store())
         let me = getpid()
         let a = AgentSession(id: "agent-a", pid: me, pidStart: ProcessIdentity.start(of: me))
         let first = try Coord.open(at: repo.path, agent: a)
@@ -36,7 +36,7 @@ import Glibc
 
     @Test func aNameHeldByAnAgentWhoseProcessEndedIsFreeAgain() throws {
         let repo = try TempRepo()
-        Identity.record("pm", repository: try repo.coord(nil).repository)
+        Identity.record("pm", store: try repo.store())
         let gone = ProcessRunner.spawnDetached(["true"], logTo: Files.join(repo.root, "true.log"))!
         let start = ProcessIdentity.start(of: gone)
         let deadline = Clock.nowMilliseconds() + 10_000

@@ -25,12 +25,12 @@ struct MailFixture {
 
     subscript(_ name: String) -> Coord { coords[name]! }
 
-    func tip(_ ref: String) throws -> ObjectID? { try coords.values.first!.repository.referenceTarget(ref) }
+    func tip(_ ref: String) throws -> ObjectID? { try coords.values.first!.store.referenceTarget(ref) }
 
     /// Every ref under refs/coord with its target, to check that nothing moved.
     func refs() throws -> [String: ObjectID] {
         var out: [String: ObjectID] = [:]
-        for r in try coords.values.first!.repository.references(matching: "refs/coord/*") { out[r.name] = r.target }
+        for r in try coords.values.first!.store.references(matching: "refs/coord/*") { out[r.name] = r.target }
         return out
     }
 
@@ -156,7 +156,7 @@ struct MailFixture {
 
     @Test func badInputIsRefusedWithExit2AndNothingWritten() throws {
         let f = try MailFixture()
-        try f["alice"].repository.setConfig("coord.maxMessageBytes", "100")
+        try f["alice"].store.setConfig("coord.maxMessageBytes", "100")
         let before = try f.refs()
         let cases: [Outgoing] = [
             Outgoing(to: ["bob"], body: ""),

@@ -1,5 +1,5 @@
 import CoordTestSupport
-import GitCoord
+@testable import GitCoord
 import GitCoordStore
 import PropertyBased
 import Testing
@@ -165,7 +165,7 @@ struct DocOp: Sendable, CustomStringConvertible {
         let m1 = try store.mergeCommit(DocumentID(.state, "x"), left, right).commit
         let m2 = try store.mergeCommit(DocumentID(.state, "x"), right, left).commit
         #expect(m1 == m2)
-        let info = try store.repository.commit(m1)
+        let info = try store.commit(m1)
         #expect(info.parents == [left, right].sorted())
         let merged = try store.snapshot(DocumentID(.state, "x"), at: m1)
         #expect(try merged.fields("a.lww")?.value("v") == 2)

@@ -1,5 +1,5 @@
 import CoordTestSupport
-import GitCoord
+@testable import GitCoord
 import GitCoordStore
 import PropertyBased
 import Testing

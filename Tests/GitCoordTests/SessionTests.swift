@@ -86,7 +86,7 @@ enum LivenessCase {
         let repo = try TempRepo()
         let coord = try repo.coord("ghost")
         #expect(throws: CoordError.self) { try coord.leave("ghost") }
-        #expect(try coord.repository.references(matching: "refs/coord/*").isEmpty)
+        #expect(try coord.store.references(matching: "refs/coord/*").isEmpty)
     }
 
     @Test func joinStartsANewIncarnationThatClearsARecordedEnd() throws {
@@ -121,7 +121,7 @@ enum LivenessCase {
     @Test func touchLeavesASessionThatNeverJoinedAlone() throws {
         let repo = try TempRepo()
         try repo.coord("stranger").touch()
-        #expect(try repo.coord().repository.references(matching: "refs/coord/*").isEmpty)
+        #expect(try repo.coord().store.references(matching: "refs/coord/*").isEmpty)
     }
 
     @Test func theTTLComesFromGitConfig() throws {
@@ -156,7 +156,7 @@ enum LivenessCase {
         #expect(try reachable() == before)
         for n in names {
             let tip = try #require(try coord.store.tip(DocumentID(.beat, n)))
-            #expect(try coord.repository.commit(tip).parents.isEmpty)
+            #expect(try coord.store.commit(tip).parents.isEmpty)
             #expect(try coord.lastBeat(n)?.at == clock)
         }
     }

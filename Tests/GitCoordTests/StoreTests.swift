@@ -17,7 +17,7 @@ import Testing
             tx.trailers = [("Coord-Task", "T-4k2mxq")]
         }
         let commit = try #require(result).commit
-        let info = try store.repository.commit(commit)
+        let info = try store.commit(commit)
         #expect(info.message.hasPrefix("board: add T-4k2mxq \"fix flaky sync test\" by worker-1\n\n"))
         let trailers = Trailers.parse(info.message)
         #expect(trailers["Coord-Session"] == "worker-1")
@@ -88,7 +88,7 @@ import Testing
         let store = try repo.store("s")
         try store.update(.board) { (tx) throws(CoordError) in tx.set("a.lww", ["v": 1]) }
         // What a writer killed inside libgit2's ref update leaves: NAME.lock holding a new id.
-        let lock = store.repository.commonDir + "refs/coord/board.lock"
+        let lock = store.commonDir + "refs/coord/board.lock"
         #expect(Files.writeAtomically(lock, Array((try store.tip(.board)!.hex + "\n").utf8)))
         #expect(Shell.run(["touch", "-d", "2 minutes ago", lock]).status == 0)
         let r = try store.update(.board) { (tx) throws(CoordError) in tx.set("a.lww", ["v": 2]) }
@@ -102,7 +102,7 @@ import Testing
         let store = try repo.store("s")
         try store.update(.board) { (tx) throws(CoordError) in tx.set("a.lww", ["v": 1]) }
         let before = try store.tip(.board)
-        let lock = store.repository.commonDir + "refs/coord/board.lock"
+        let lock = store.commonDir + "refs/coord/board.lock"
         #expect(Files.writeAtomically(lock, Array("live\n".utf8)))
         var st = stat()
         stat(lock, &st)

@@ -124,10 +124,10 @@ import Testing
         let c = f.coords[1]
         _ = try c.initialize(remote: "origin")
         #expect(try c.initialize(remote: "origin") == "remote origin already fetches refs/coord/*")
-        #expect(c.repository.configValues("remote.origin.fetch").filter { $0 == Coord.fetchRefspec(remote: "origin") }.count == 1)
-        #expect(c.repository.configValues("remote.origin.push").isEmpty)
+        #expect(c.store.configValues("remote.origin.fetch").filter { $0 == Coord.fetchRefspec(remote: "origin") }.count == 1)
+        #expect(c.store.configValues("remote.origin.push").isEmpty)
         try Shell.git(["-C", f.clones[1], "fetch", "-q", "origin"])
-        #expect(try c.repository.referenceTarget("refs/coord-remotes/origin/mail/s1") != nil)
+        #expect(try c.store.referenceTarget("refs/coord-remotes/origin/mail/s1") != nil)
         #expect(try c.store.tip(DocumentID(.mail, "s1")) == nil)
         let report = try await c.sync()
         #expect(report.moved.map(\.document) == [DocumentID(.mail, "s1")])

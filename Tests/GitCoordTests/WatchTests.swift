@@ -17,11 +17,11 @@ import Testing
         try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/bob", "HEAD"])
         let head = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).mailTrimmed()
         let store = try repo.store(at: wt)
-        let watcher = RefWatcher(repository: store.repository, refs: ["refs/coord/mail/bob"], safetyIntervalMs: 60_000)
+        let watcher = RefWatcher(store: store, refs: ["refs/coord/mail/bob"], safetyIntervalMs: 60_000)
         #expect(watcher.isEventDriven)
         later(200, "git commit -q --allow-empty -m x && git update-ref refs/coord/mail/bob HEAD", in: repo.path, log: repo.root + "/log")
         let moved = try watcher.wait(timeoutMs: 10_000) {
-            try store.repository.referenceTarget("refs/coord/mail/bob")?.hex != head
+            try store.referenceTarget("refs/coord/mail/bob")?.hex != head
         }
         #expect(moved)
     }
@@ -29,10 +29,10 @@ import Testing
     @Test func wakesForARefInAFolderThatDidNotExistWhenWatchingStarted() throws {
         let repo = try TempRepo()
         let store = try repo.store()
-        let watcher = RefWatcher(repository: store.repository, safetyIntervalMs: 60_000)
+        let watcher = RefWatcher(store: store, safetyIntervalMs: 60_000)
         later(200, "git update-ref refs/coord/jobs/new-one HEAD", in: repo.path, log: repo.root + "/log")
         let made = try watcher.wait(timeoutMs: 10_000) {
-            try store.repository.referenceTarget("refs/coord/jobs/new-one") != nil
+            try store.referenceTarget("refs/coord/jobs/new-one") != nil
         }
         #expect(made)
     }
@@ -44,12 +44,12 @@ import Testing
         try Shell.git(["-C", repo.path, "commit", "-q", "--allow-empty", "-m", "y"])
         let next = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).mailTrimmed()
         let store = try repo.store()
-        let watcher = RefWatcher(repository: store.repository, safetyIntervalMs: 60_000)
+        let watcher = RefWatcher(store: store, safetyIntervalMs: 60_000)
         // Rewrite packed-refs by hand, as a packing tool does: the loose file never exists.
-        let packed = store.repository.commonDir + "packed-refs"
+        let packed = store.commonDir + "packed-refs"
         later(200, "sed -i.tmp 's/^[0-9a-f]* refs\\/coord\\/board$/\(next) refs\\/coord\\/board/' '\(packed)'", in: repo.path, log: repo.root + "/log")
         let moved = try watcher.wait(timeoutMs: 10_000) {
-            try store.repository.referenceTarget("refs/coord/board")?.hex == next
+            try store.referenceTarget("refs/coord/board")?.hex == next
         }
         #expect(moved)
     }
@@ -58,7 +58,7 @@ import Testing
         let repo = try TempRepo()
         try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/bob", "HEAD"])
         let store = try repo.store()
-        let watcher = RefWatcher(repository: store.repository, refs: ["refs/coord/mail/bob"], safetyIntervalMs: 60_000)
+        let watcher = RefWatcher(store: store, refs: ["refs/coord/mail/bob"], safetyIntervalMs: 60_000)
         later(50, "git update-ref refs/coord/mail/carol HEAD", in: repo.path, log: repo.root + "/log")
         let t0 = Clock.monotonicNanoseconds()
         let woke = watcher.wait(timeoutMs: 400) { false }
@@ -71,7 +71,7 @@ import Testing
 
     @Test func conditionTrueAtOnceReturnsWithoutWaiting() throws {
         let repo = try TempRepo()
-        let watcher = RefWatcher(repository: try repo.store().repository)
+        let watcher = RefWatcher(store: try repo.store())
         #expect(watcher.wait(timeoutMs: 0) { true })
         #expect(!watcher.wait(timeoutMs: 0) { false })
     }

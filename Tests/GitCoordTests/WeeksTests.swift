@@ -78,7 +78,7 @@ import Testing
     /// beat and the next beat replaces it.
     @Test func aBeatRefAtAMissingObjectDoesNotBlockJoinHeartbeatOrAlive() throws {
         let repo = try TempRepo()
-        let common = try repo.coord().repository.commonDir
+        let common = try repo.store().commonDir
         Files.makeFolders(Files.join(common, "refs/coord/beat"))
         Files.writeAtomically(Files.join(common, "refs/coord/beat/pm"), String(repeating: "ab", count: 20) + "\n")
         let pm = try repo.coord("pm")
@@ -132,7 +132,7 @@ import Testing
     /// after the sender's note is finished by doctor --fix, without a second copy.
     @Test func aFailedSendReachedNobodyOrIsFinishedWithoutADuplicate() throws {
         let repo = try joined("alice", "bob", "carol")
-        let common = try repo.coord().repository.commonDir
+        let common = try repo.store().commonDir
         let alice = try repo.coord("alice")
         alice.store.lockTimeoutSeconds = 0.3
         alice.store.staleLockSeconds = 600
@@ -164,7 +164,7 @@ import Testing
         try Shell.git(["-C", repo.path, "config", "coord.autoGC", "false"])
         let w = try repo.coord("w")
         for _ in 0..<1_500 { try w.beat("w") }
-        let common = w.repository.commonDir
+        let common = w.store.commonDir
         _ = Shell.run(["git", "--git-dir=\(common)", "gc", "--auto", "--quiet"])
         repo.waitForDetachedGC()
         #expect(Files.exists(Files.join(common, "gc.log")), "precondition: git gc --auto left gc.log")

@@ -31,7 +31,7 @@ struct JobFixture {
 
     func refs() throws -> [String: ObjectID] {
         var out: [String: ObjectID] = [:]
-        for r in try coord().repository.references(matching: "refs/coord/*") { out[r.name] = r.target }
+        for r in try coord().store.references(matching: "refs/coord/*") { out[r.name] = r.target }
         return out
     }
 }

@@ -16,7 +16,7 @@ import Testing
     func leaseRepo() throws -> TempRepo {
         let repo = try TempRepo()
         for n in ["coordinator", "worker-0", "worker-1", "worker-2", "worker-3"] { try repo.coord(n).join(n, role: "worker") }
-        Files.remove(Identity.worktreeFile(try repo.coord(nil).repository))
+        Files.remove(Identity.worktreeFile(try repo.store()))
         return repo
     }
 

@@ -22,11 +22,12 @@ import Glibc
             #expect(result.status == 0, "\(result.stderr)")
         }
         let store = try repo.store()
-        let records = try store.snapshot(.board).blobs(under: "recs")
+        let board = try store.snapshot(.board)
+        let records = try board.blobs(under: "recs")
         #expect(records.count == 1600)
         var perWriter: [String: Set<Int64>] = [:]
         for r in records {
-            let v = try JSONValue.parse(try store.repository.readBlob(r.new!))
+            let v = try JSONValue.parse(try board.blob(r.new!))
             perWriter[v["label"]!.stringValue!, default: []].insert(v["i"]!.intValue!)
         }
         #expect(perWriter.count == 8)
@@ -62,8 +63,9 @@ import Glibc
         #expect(gcRuns >= 1)
         let store = try repo.store()
         var present: [String: Set<Int64>] = [:]
-        for c in try store.snapshot(.board).blobs(under: "recs") {
-            let v = try JSONValue.parse(try store.repository.readBlob(c.new!))
+        let board = try store.snapshot(.board)
+        for c in try board.blobs(under: "recs") {
+            let v = try JSONValue.parse(try board.blob(c.new!))
             present[v["label"]!.stringValue!, default: []].insert(v["i"]!.intValue!)
         }
         #expect(present == Dictionary(uniqueKeysWithValues: (0..<4).map { ("g\($0)", Set(Int64(0)..<150)) }))
@@ -103,8 +105,9 @@ import Glibc
 
         var present: [String: Set<Int64>] = [:]
         let store = try repo.store()
-        for c in try store.snapshot(.board).blobs(under: "recs") {
-            let v = try JSONValue.parse(try store.repository.readBlob(c.new!))
+        let board = try store.snapshot(.board)
+        for c in try board.blobs(under: "recs") {
+            let v = try JSONValue.parse(try board.blob(c.new!))
             present[v["label"]!.stringValue!, default: []].insert(v["i"]!.intValue!)
         }
         for (label, done) in completed {
@@ -131,8 +134,9 @@ import Glibc
             }
             for r in running { #expect(r.wait().status == 0) }
             let store = try repo.store()
-            let labels = try store.snapshot(.board).blobs(under: "recs").compactMap { c -> String? in
-                guard let id = c.new, let v = try? JSONValue.parse(try store.repository.readBlob(id)) else { return nil }
+            let board = try store.snapshot(.board)
+            let labels = try board.blobs(under: "recs").compactMap { c -> String? in
+                guard let id = c.new, let v = try? JSONValue.parse(try board.blob(id)) else { return nil }
                 return v["label"]?.stringValue
             }.filter { $0.hasPrefix(doc + "-") }
             #expect(labels.count == 6, "round \(round): \(labels)")

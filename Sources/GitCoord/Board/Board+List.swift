@@ -56,11 +56,11 @@ public struct BoardIndex: Sendable, Equatable {
     }
 
     /// Applies changed cells of the board document.
-    mutating func apply(_ changes: [TreeChange], repository: Repository) {
+    mutating func apply(_ changes: [TreeChange], from snap: Snapshot) {
         for change in changes where TaskCell.isTaskPath(change.path) {
             let id = Shard.id(fromPath: change.path)
             guard let new = change.new,
-                  let bytes = try? repository.readBlob(new),
+                  let bytes = try? snap.blob(new),
                   let task = TaskCell.task(id: id, bytes: bytes) else {
                 tasks[id] = nil
                 continue
@@ -77,12 +77,11 @@ extension Coord {
     /// Every task on the board, brought up to date from the cache by the tree diff since it was
     /// written (or rebuilt from the document when there is no cache).
     public func boardIndex() throws(CoordError) -> BoardIndex {
-        let repo = repository
         var fresh: BoardIndex? = nil
-        let (state, _) = try Coord.boardView.read(store) { (state, changes, _) throws(CoordError) in
+        let (state, _) = try Coord.boardView.read(store) { (state, changes, snap) throws(CoordError) in
             var index = state.index
             index.tasks.reserveCapacity(index.tasks.count + changes.count)
-            index.apply(changes, repository: repo)
+            index.apply(changes, from: snap)
             state = BoardIndexCache(index)
             fresh = index
         }

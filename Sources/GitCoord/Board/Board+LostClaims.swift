@@ -32,15 +32,15 @@ extension Coord {
     /// was before and after merging. Only the task cells that differ between the two trees are read.
     public static func lostClaims(before: Snapshot, after: Snapshot, session: String) throws(CoordError) -> [LostClaim] {
         let changes: [TreeChange]
-        do { changes = try after.repository.diffTrees(before.tree, after.tree) } catch {
+        do { changes = try after.changes(since: before.tree) } catch {
             throw CoordError.data("cannot compare board states: \(error.message)")
         }
         var lost: [LostClaim] = []
         for change in changes where TaskCell.isTaskPath(change.path) {
             guard let old = change.old, let new = change.new,
-                  let oldMap = try? FieldMap(bytes: try after.repository.readBlob(old)),
+                  let oldMap = try? FieldMap(bytes: try after.blob(old)),
                   TaskCell.claim(oldMap).holder == session,
-                  let newMap = try? FieldMap(bytes: try after.repository.readBlob(new)) else { continue }
+                  let newMap = try? FieldMap(bytes: try after.blob(new)) else { continue }
             let now = TaskCell.claim(newMap)
             guard now.holder != session else { continue }
             let task = TaskCell.task(id: Shard.id(fromPath: change.path), fields: newMap)

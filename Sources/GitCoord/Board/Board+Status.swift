@@ -87,7 +87,7 @@ extension Coord {
     public func comments(task id: String, in snap: Snapshot) throws(CoordError) -> [TaskComment] {
         var out: [TaskComment] = []
         for blob in try snap.blobs(under: TaskComment.folder(task: id)) where blob.path.hasSuffix(".rec") {
-            guard let new = blob.new, let bytes = try? snap.repository.readBlob(new),
+            guard let new = blob.new, let bytes = try? snap.blob(new),
                   let v = try? JSONValue.parse(bytes),
                   let c = TaskComment(id: Shard.id(fromPath: blob.path), record: v) else { continue }
             out.append(c)

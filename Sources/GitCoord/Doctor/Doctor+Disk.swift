@@ -9,7 +9,7 @@ extension Doctor {
     /// `NAME.lock` files under `refs/coord/` (and `packed-refs.lock`) older than the stale age:
     /// left by a writer that died. `--fix` clears them the way writers do (``LockRecovery``).
     static func checkStaleLocks(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        let common = coord.repository.commonDir
+        let common = coord.store.commonDir
         var locks = [Files.join(common, "packed-refs.lock")].filter(Files.exists)
         func walk(_ dir: String) {
             for name in Files.list(dir) {
@@ -33,16 +33,16 @@ extension Doctor {
     /// warned stops every later `git gc --auto` for a day, and without cruft packs the unreachable
     /// objects every write leaves stay loose. `--fix` turns cruft packs on and starts a cleanup.
     static func checkGrowth(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        let repo = coord.repository
-        let disk = ObjectCount.measure(commonDir: repo.commonDir)
+        let store = coord.store
+        let disk = ObjectCount.measure(commonDir: store.commonDir)
         var out = [Finding("growth", .ok, "\(disk.looseObjects) loose objects (\(disk.looseBytes / 1024) KiB), \(disk.packs) pack\(disk.packs == 1 ? "" : "s") (\(disk.packBytes / 1024) KiB)")]
-        if repo.configString("gc.cruftPacks") != "true" {
+        if store.config("gc.cruftPacks") != "true" {
             var f = Finding("growth", .warning, "gc.cruftPacks is off: unreachable objects (old beats and read marks, lost races) stay loose until git refuses to clean up",
                             mend: "git config gc.cruftPacks true")
-            if fix { f.fixed = (try? repo.setConfig("gc.cruftPacks", "true")) != nil }
+            if fix { f.fixed = (try? store.setConfig("gc.cruftPacks", "true")) != nil }
             out.append(f)
         }
-        let log = Files.join(repo.commonDir, "gc.log")
+        let log = Files.join(store.commonDir, "gc.log")
         if let text = Files.readString(log) {
             let first = text.split(separator: "\n").first(where: { !$0.isEmpty }).map(String.init) ?? "(empty)"
             var f = Finding("growth", .problem, "git's automatic cleanup is blocked by \(log): \(TerminalText.escaped(first))",
@@ -53,8 +53,8 @@ extension Doctor {
                 f.fixed = !Files.exists(log)
             }
             out.append(f)
-        } else if disk.looseObjects > Housekeeping.looseObjectLimit(repo) {
-            var f = Finding("growth", .warning, "\(disk.looseObjects) loose objects, over gc.auto (\(Housekeeping.looseObjectLimit(repo)))",
+        } else if disk.looseObjects > Housekeeping.looseObjectLimit(store) {
+            var f = Finding("growth", .warning, "\(disk.looseObjects) loose objects, over gc.auto (\(Housekeeping.looseObjectLimit(store)))",
                             mend: "git coord doctor --fix starts git gc --auto")
             if fix { Housekeeping.startCleanup(coord.store); f.fixed = true }
             out.append(f)
@@ -85,21 +85,5 @@ public struct ObjectCount: Sendable {
             c.packBytes += Files.diskBytes(Files.join(objects, "pack", name))
         }
         return c
-    }
-}
-
-extension Files {
-    /// Seconds since `path` was last modified; nil when it does not exist.
-    static func ageSeconds(_ path: String) -> Double? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Double(Clock.nowMilliseconds()) / 1000 - (Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
-    }
-
-    /// The bytes `path` takes on disk (its allocated blocks).
-    public static func diskBytes(_ path: String) -> Int64 {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return 0 }
-        return Int64(st.st_blocks) * 512
     }
 }

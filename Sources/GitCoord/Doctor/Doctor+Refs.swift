@@ -6,9 +6,9 @@ extension Doctor {
     /// unreadable markers and newer formats. `--fix` moves foreign refs aside (never deletes them)
     /// and drops a broken history-less document (a beat, read marks), which its next write rebuilds.
     static func checkRefs(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        let repo = coord.repository
-        guard let refs = try? repo.references(matching: "refs/coord/*") else {
-            return [Finding("refs", .problem, "cannot list refs/coord/*", mend: "git fsck; check the permissions of \(repo.commonDir)refs")]
+        let store = coord.store
+        guard let refs = try? store.references(matching: "refs/coord/*") else {
+            return [Finding("refs", .problem, "cannot list refs/coord/*", mend: "git fsck; check the permissions of \(store.commonDir)refs")]
         }
         var out: [Finding] = []
         for ref in refs {
@@ -26,7 +26,7 @@ extension Doctor {
     static func checkDocument(_ coord: Coord, _ doc: DocumentID, target: ObjectID, fix: Bool) -> [Finding] {
         let snap: Snapshot
         do { snap = try coord.store.snapshot(doc, at: target) } catch {
-            if !coord.repository.contains(target) {
+            if !coord.store.contains(target) {
                 return [Finding("refs", .problem, "\(doc.refName) points at \(target.hex.prefix(12)), which is missing from the object store",
                                 mend: "git coord sync to fetch it from a peer, or git update-ref -d \(doc.refName) to give it up")]
             }
@@ -34,42 +34,29 @@ extension Doctor {
                 return [Finding("refs", .problem, error.message, mend: "upgrade git-coord, or move the ref aside")]
             }
             var f = Finding("refs", .problem, "\(doc.refName) points at \(target.hex.prefix(12)), an ordinary commit, not a git-coord document",
-                            mend: "git coord doctor --fix moves it to \(asideRef(doc.refName))")
-            if fix { f.fixed = moveAside(coord.repository, doc.refName, target) }
+                            mend: "git coord doctor --fix moves it to \(CoordStore.asideRef(doc.refName))")
+            if fix { f.fixed = (try? coord.store.moveAside(doc.refName, target)) != nil }
             return [f]
         }
         guard snap.damaged else { return [] }
         var f = Finding("refs", .problem, "\(doc.refName) points at \(target.hex.prefix(12)), which is missing; it reads as empty",
                         mend: "git coord doctor --fix drops it; its next write rebuilds it")
         if fix {
-            do { try coord.repository.deleteReference(doc.refName); f.fixed = true } catch {}
+            do { try coord.store.deleteReference(doc.refName); f.fixed = true } catch {}
         }
         return [f]
-    }
-
-    /// Moves `ref` to ``asideRef(_:)``: the commit stays reachable there, and the document's name
-    /// is free for git-coord again.
-    static func moveAside(_ repo: Repository, _ ref: String, _ target: ObjectID) -> Bool {
-        do {
-            try repo.forceReference(asideRef(ref), to: target, message: "git coord doctor: moved aside from \(ref)")
-            try repo.deleteReference(ref)
-            return true
-        } catch { return false }
     }
 
     /// The peers' copies (`refs/coord-remotes/REMOTE/…`) that cannot be read: sync skips them.
     /// Refused peer cells and clock skew come from the sync layer's own findings when it exposes
     /// them; this check reads what the refs themselves show.
     static func checkPeerRefs(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        guard let refs = try? coord.repository.references(matching: "refs/coord-remotes/*") else { return [] }
+        guard let refs = try? coord.store.references(matching: RemoteRefs.root + "*") else { return [] }
         var out: [Finding] = []
         for ref in refs {
-            let parts = ref.name.split(separator: "/")
-            guard parts.count >= 3 else { continue }
-            let prefix = "refs/coord-remotes/\(parts[2])/"
-            guard let doc = DocumentID(refName: ref.name, prefix: prefix) else { continue }
+            guard let (peer, document) = RemoteRefs.parse(ref.name), let doc = document else { continue }
             do { _ = try coord.store.snapshot(doc, at: ref.target) } catch {
-                out.append(Finding("peers", .warning, "\(parts[2])'s copy of \(doc.refName) cannot be read (\(error.message)); sync skips it",
+                out.append(Finding("peers", .warning, "\(peer.remote)'s copy of \(doc.refName) cannot be read (\(error.message)); sync skips it",
                                    mend: "mend it on that peer (git coord doctor there)"))
             }
         }

@@ -7,16 +7,16 @@ extension Doctor {
     }
 
     static func checkRefspecs(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        let repo = coord.repository
-        guard let remote = repo.configString("coord.remote") else {
+        let store = coord.store
+        guard let remote = store.config("coord.remote") else {
             return [Finding("refspecs", .ok, "no coord.remote: this repository does not sync (git coord init --remote NAME to start)")]
         }
-        guard repo.configString("remote.\(remote).url") != nil else {
+        guard store.config("remote.\(remote).url") != nil else {
             return [Finding("refspecs", .problem, "coord.remote names '\(remote)', which is not a remote",
                             mend: "git remote add \(remote) URL, or git config coord.remote OTHER")]
         }
         let spec = Coord.fetchRefspec(remote: remote)
-        if repo.configValues("remote.\(remote).fetch").contains(spec) {
+        if store.configValues("remote.\(remote).fetch").contains(spec) {
             return [Finding("refspecs", .ok, "remote \(remote) fetches refs/coord/*")]
         }
         var f = Finding("refspecs", .problem, "remote \(remote) does not fetch refs/coord/*", mend: "git coord init --remote \(remote)")
@@ -42,7 +42,7 @@ extension Doctor {
     /// git-coord to run (its recorded path, else PATH). `git coord hooks doctor` runs them.
     static func checkHooks(_ coord: Coord, _ fix: Bool) -> [Finding] {
         let home = ProcessEnvironment.get("HOME")
-        let files = HookScope.allCases.compactMap { try? $0.settingsFile(home: home, workDir: coord.repository.workDir) }
+        let files = HookScope.allCases.compactMap { try? $0.settingsFile(home: home, workDir: coord.store.workDir) }
         var installed: [String] = []
         var out: [Finding] = []
         for file in files {
@@ -61,7 +61,7 @@ extension Doctor {
     }
 
     static func checkWatcher(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        if RefWatcher(repository: coord.repository).isEventDriven {
+        if RefWatcher(store: coord.store).isEventDriven {
             return [Finding("watcher", .ok, "inotify watches refs: waits wake on change")]
         }
         return [Finding("watcher", .warning, "cannot watch refs (no inotify, or the per-user limit is reached): waits fall back to polling",

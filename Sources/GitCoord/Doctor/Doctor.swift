@@ -52,11 +52,6 @@ public enum Doctor {
         ("locks", checkStaleLocks),
         ("growth", checkGrowth),
     ]
-
-    /// Where `--fix` moves a ref it cannot read as a git-coord document: kept, never deleted.
-    public static func asideRef(_ refName: String) -> String {
-        "refs/coord-aside/" + refName.dropFirst("refs/".count)
-    }
 }
 
 extension Coord {

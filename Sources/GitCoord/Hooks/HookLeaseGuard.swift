@@ -45,11 +45,11 @@ extension Coord {
         if !file.hasPrefix("/"), let cwd = payload.cwd, cwd.hasPrefix("/") { file = Files.join(cwd, file) }
         guard file.hasPrefix("/") else { return .silent }
         // The file's own work tree: it may be another worktree of this repository.
-        var coord = self, root = repository.workDir
+        var coord = self, root = store.workDir
         if let r = root, LeasePaths.relative(file, root: r) == nil {
             guard let other = try? Coord.open(at: LeasePaths.resolve(Files.parent(of: file)).existingAncestor, session: me) else { return .silent }
             coord = other
-            root = other.repository.workDir
+            root = other.store.workDir
         }
         guard let root, let path = LeasePaths.relative(file, root: root) else { return .silent }
         let hits = try (me.map { coord.acting(as: $0) } ?? coord).leaseHits([path])
@@ -63,7 +63,7 @@ extension Coord {
 
     /// A `Coord` acting as `name`, or with no session at all when it is nil.
     func acting(as name: String?) -> Coord {
-        guard let name else { return session == nil ? self : Coord(store: CoordStore(repository: repository, session: nil)) }
+        guard let name else { return session == nil ? self : Coord(store: store.acting(as: nil)) }
         return acting(as: name)
     }
 }

@@ -62,3 +62,11 @@ extension HookResult {
         return v["hookSpecificOutput"]?["additionalContext"]?.stringValue
     }
 }
+
+extension AgentSession {
+    /// The agent session of a hook: the environment's, else the payload's `session_id`; the
+    /// process from `CLAUDE_PID` either way, the subagent from the payload's `agent_id`.
+    public static func from(payload: HookPayload?) -> AgentSession? {
+        from(sessionID: payload?.sessionID, agentID: payload?.agentID)
+    }
+}

@@ -50,7 +50,7 @@ extension Coord {
         var name = session
         var note: String?
         if let agent, sessionSource == .agent || sessionSource == .none {
-            let worktree = Identity.worktreeName(repository)
+            let worktree = Identity.worktreeName(store)
             var base: String?
             if payload.source == "fork" {
                 // A fork is a new agent: it never inherits the name of the session it forked from.
@@ -150,11 +150,6 @@ extension Coord {
         guard arrived, !new.isEmpty, files.waiterPid(name) == me else { return .silent }
         files.markTold(new.map(\.id), session: name)
         return HookResult(stdout: "", stderr: Coord.announcement(new, to: name) + "\n", exitCode: 2)
-    }
-
-    /// A `Coord` on the same repository acting as `name`.
-    func acting(as name: String) -> Coord {
-        name == session ? self : Coord(store: CoordStore(repository: repository, session: name), agent: agent, source: .explicit)
     }
 
     /// Records `pid` as the session's waiter and stops the one recorded before it, if that very

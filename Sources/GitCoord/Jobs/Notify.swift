@@ -37,7 +37,7 @@ extension Coord {
     /// Best effort: a failure is recorded in the supervisor's log, never thrown.
     func notifyJobEnd(_ job: JobRecord) {
         guard !job.notify.isEmpty else { return }
-        let sender = Coord(store: CoordStore(repository: repository, session: job.session))
+        let sender = Coord(store: store.acting(as: job.session))
         do {
             try sender.send(Outgoing(to: job.notify, body: Coord.jobBody(job), subject: Coord.jobSubject(job), allowUnknown: true))
         } catch {

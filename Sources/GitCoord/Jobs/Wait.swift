@@ -8,7 +8,7 @@ extension Coord {
     public func waitForJob(_ idOrPrefix: String, timeoutMs: Int64?) throws(CoordError) -> JobRecord {
         var job = try findJob(idOrPrefix)
         let doc = DocumentID(.jobs, job.session)
-        let watcher = RefWatcher(repository: repository, refs: [doc.refName], safetyIntervalMs: 1_000)
+        let watcher = RefWatcher(store: store, refs: [doc.refName], safetyIntervalMs: 1_000)
         _ = try watcher.wait(timeoutMs: timeoutMs) { () throws(CoordError) -> Bool in
             job = try jobRecord(job.id, session: job.session) ?? job
             job = refreshingLost([job])[0]

@@ -80,7 +80,7 @@ extension Coord {
         var out: [Lease] = []
         for blob in try snap.blobs(under: Lease.folder) where blob.path.hasSuffix(".lww") {
             guard let id = blob.new,
-                  let bytes = try? snap.repository.readBlob(id),
+                  let bytes = try? snap.blob(id),
                   let map = try? FieldMap(bytes: bytes),
                   let lease = Lease(id: Shard.id(fromPath: blob.path), fields: map) else { continue }
             out.append(lease)

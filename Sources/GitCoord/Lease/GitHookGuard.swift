@@ -37,14 +37,14 @@ public enum GitHookGuard {
 
     /// The hooks folder git runs hooks from for this repository.
     public static func hooksFolder(_ coord: Coord) -> String {
-        let repo = coord.repository
-        if var configured = repo.configString("core.hooksPath"), !configured.isEmpty {
+        let store = coord.store
+        if var configured = store.config("core.hooksPath"), !configured.isEmpty {
             if configured.hasPrefix("~/"), let home = ProcessEnvironment.get("HOME") { configured = home + configured.dropFirst(1) }
             if configured.hasPrefix("/") { return configured }
             // Relative to where hooks run: the top of the work tree, or the git dir when bare.
-            return Files.join(repo.workDir ?? repo.commonDir, configured)
+            return Files.join(store.workDir ?? store.commonDir, configured)
         }
-        return Files.join(repo.commonDir, "hooks")
+        return Files.join(store.commonDir, "hooks")
     }
 
     /// Installs the hook; returns what was done, in words.
@@ -91,7 +91,7 @@ extension Coord {
     public func stagedPaths() throws(CoordError) -> [String] {
         var indexFile = ProcessEnvironment.get("GIT_INDEX_FILE").flatMap { $0.isEmpty ? nil : $0 }
         if let f = indexFile, !f.hasPrefix("/") { indexFile = Files.join(Files.currentDirectory(), f) }
-        do { return try repository.stagedPaths(indexFile: indexFile) } catch {
+        do { return try store.stagedPaths(indexFile: indexFile) } catch {
             throw CoordError.data("cannot list the staged paths: \(error.message)")
         }
     }

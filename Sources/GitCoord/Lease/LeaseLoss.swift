@@ -25,16 +25,4 @@ extension Coord {
         }
         return out.sorted { $0.lease.id < $1.lease.id }
     }
-
-    /// Tells each local session that lost a lease between `before` and `after` (one urgent
-    /// message per lease), and lists it in the report; as ``notifyLostClaims(before:after:into:)``
-    /// does for claims, and for the same reason only the loser's own clone tells it, once.
-    func notifyLostLeases(before: ObjectID?, after: ObjectID, into report: inout SyncReport) {
-        tellLosses(in: DocumentID(.leases), before: before, after: after, what: "leases", into: &report) { (old, new, session) throws(CoordError) in
-            try Coord.lostLeases(before: old, after: new, session: session).map { lost in
-                LossMessage(body: lost.message + ". The merge with another clone gave the paths to the earlier lease; stop changing them, or talk to \(lost.winner.holder) (git coord send --lease \(lost.winner.id) -m ...).",
-                            subject: "lost lease \(lost.lease.id)", notice: ClaimLossNotice(session: session, task: lost.lease.id, winner: lost.winner.holder))
-            }
-        }
-    }
 }

@@ -74,8 +74,8 @@ extension Coord {
             guard let tip = try store.tip(doc) else { continue }
             var taken = 0
             do {
-                try repository.walkHistory(from: [tip]) { (id) throws(GitError) -> Bool in
-                    let entry = Coord.logEntry(try repository.commit(id), document: doc.refName)
+                try store.history(from: tip) { (info) throws(GitError) -> Bool in
+                    let entry = Coord.logEntry(info, document: doc.refName)
                     if let since = query.since, entry.time < since { return false }
                     if let s = sessionFilter, entry.session != s { return true }
                     all.append(entry)

@@ -36,7 +36,7 @@ extension Coord {
             for (id, e) in entries {
                 guard let blob = ObjectID(hex: e.blob) else { continue }
                 let bytes: [UInt8]
-                do { bytes = try repository.readBlob(blob) } catch { continue }
+                do { bytes = try box.blob(blob) } catch { continue }
                 guard let m = Message(bytes: bytes), m.id == id else { continue }
                 items.append(InboxItem(message: m, read: false, acked: try box.mailBytes("acks", id) != nil))
             }
@@ -45,7 +45,7 @@ extension Coord {
         if let limit = query.limit {
             var messages: [Message] = []
             try Mail.walkNewest(box, folder: "msgs", limit: limit, now: store.now()) { (c) throws(CoordError) -> Int64? in
-                guard let blob = c.new, let bytes = try? repository.readBlob(blob), let m = Message(bytes: bytes),
+                guard let blob = c.new, let bytes = try? box.blob(blob), let m = Message(bytes: bytes),
                       m.id == Shard.id(fromPath: c.path), query.from == nil || m.from == query.from else { return nil }
                 messages.append(m)
                 return m.sentAt
@@ -59,7 +59,7 @@ extension Coord {
         }
         let acked = Set(try box.blobs(under: "acks").map { Shard.id(fromPath: $0.path) })
         for c in try box.blobs(under: "msgs") where c.path.hasSuffix(".rec") {
-            guard let blob = c.new, let bytes = try? repository.readBlob(blob), let m = Message(bytes: bytes),
+            guard let blob = c.new, let bytes = try? box.blob(blob), let m = Message(bytes: bytes),
                   m.id == Shard.id(fromPath: c.path) else { continue }
             if let from = query.from, m.from != from { continue }
             items.append(InboxItem(message: m, read: unread[m.id] == nil, acked: acked.contains(m.id)))
@@ -93,7 +93,7 @@ extension Coord {
     public func waitForMail(timeoutMs: Int64?, from: String? = nil, limit: Int? = nil) throws(CoordError) -> [InboxItem]? {
         let me = try requireSession()
         if let from { try SessionName.validate(from, what: "sender name in --from") }
-        let watcher = RefWatcher(repository: repository, refs: [Mail.mailbox(me).refName, Mail.seen(me).refName])
+        let watcher = RefWatcher(store: store, refs: [Mail.mailbox(me).refName, Mail.seen(me).refName])
         let arrived = try watcher.wait(timeoutMs: timeoutMs) { () throws(CoordError) -> Bool in
             try !unreadIDs(from: from).isEmpty
         }

@@ -49,7 +49,7 @@ extension Coord {
         if let limit, limit < 1 { throw CoordError.usage("--limit must be at least 1, not \(limit)") }
         let box = try store.snapshot(Mail.mailbox(me))
         func record(_ c: TreeChange) -> SentRecord? {
-            guard let blob = c.new, let bytes = try? repository.readBlob(blob), let v = try? JSONValue.parse(bytes),
+            guard let blob = c.new, let bytes = try? box.blob(blob), let v = try? JSONValue.parse(bytes),
                   let r = SentRecord(record: v), r.id == Shard.id(fromPath: c.path) else { return nil }
             return unackedOnly && !r.ackRequired ? nil : r
         }
@@ -111,7 +111,7 @@ extension Coord {
         }
         let box = try store.snapshot(Mail.mailbox(me))
         for c in try box.blobs(under: "sent") where c.path.hasSuffix(".rec") {
-            guard let blob = c.new, let bytes = try? repository.readBlob(blob), let v = try? JSONValue.parse(bytes),
+            guard let blob = c.new, let bytes = try? box.blob(blob), let v = try? JSONValue.parse(bytes),
                   let r = SentRecord(record: v), r.thread == root || r.id == root, byID[r.id] == nil,
                   let m = try loadMessage(r.id, session: me) else { continue }
             var acked = !r.to.isEmpty

@@ -115,7 +115,7 @@ extension Coord {
         var boxes: [String: Snapshot] = [:]
         var out: [(message: Message, missing: [String])] = []
         for c in try box.blobs(under: "sent") where c.path.hasSuffix(".rec") {
-            guard let new = c.new, let bytes = try? box.repository.readBlob(new), let v = try? JSONValue.parse(bytes),
+            guard let new = c.new, let bytes = try? box.blob(new), let v = try? JSONValue.parse(bytes),
                   let m = v["message"].flatMap(Message.init(record:)), m.from == session, m.id == Shard.id(fromPath: c.path) else { continue }
             var missing: [String] = []
             for r in m.to where SessionName.isValid(r) {

@@ -118,7 +118,7 @@ public enum Mail {
 extension Coord {
     /// The largest body `send` accepts: `coord.maxMessageBytes`, default 1 MiB.
     public var maxMessageBytes: Int64 {
-        repository.configInt("coord.maxMessageBytes").flatMap { $0 > 0 ? $0 : nil } ?? Mail.defaultMaxBytes
+        store.configInt("coord.maxMessageBytes").flatMap { $0 > 0 ? $0 : nil } ?? Mail.defaultMaxBytes
     }
 
     /// Finds the one id in `folder` of `snapshot` starting with `prefix`.

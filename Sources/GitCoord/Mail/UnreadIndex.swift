@@ -47,15 +47,15 @@ struct UnreadIndex {
         if let bytes = Files.read(path),
            let cached = try? JSONDecoder().decode(State.self, from: Data(bytes)),
            cached.version == Self.version,
-           let m = ObjectID(hex: cached.mailTree), m.isZero || store.repository.contains(m),
-           let s = ObjectID(hex: cached.seenTree), s.isZero || store.repository.contains(s) {
+           let m = ObjectID(hex: cached.mailTree), m.isZero || store.contains(m),
+           let s = ObjectID(hex: cached.seenTree), s.isZero || store.contains(s) {
             state = cached
         }
         let baseMail = ObjectID(hex: state.mailTree).flatMap { $0.isZero ? nil : $0 }
         let baseSeen = ObjectID(hex: state.seenTree).flatMap { $0.isZero ? nil : $0 }
         if baseMail == box.tree && baseSeen == seen.tree { return (state.unread, box, seen) }
         do {
-            try apply(&state.unread, store.repository, box: box, seen: seen, baseMail: baseMail, baseSeen: baseSeen)
+            try apply(&state.unread, box: box, seen: seen, baseMail: baseMail, baseSeen: baseSeen)
         } catch {
             throw CoordError.data("cannot read \(Mail.mailbox(session).refName): \(error.message)")
         }
@@ -65,9 +65,9 @@ struct UnreadIndex {
         return (state.unread, box, seen)
     }
 
-    private func apply(_ unread: inout [String: Entry], _ repo: Repository, box: Snapshot, seen: Snapshot,
+    private func apply(_ unread: inout [String: Entry], box: Snapshot, seen: Snapshot,
                        baseMail: ObjectID?, baseSeen: ObjectID?) throws(GitError) {
-        let seenChanges = try repo.diffTrees(baseSeen, seen.tree).filter { $0.path.hasPrefix("read/") }
+        let seenChanges = try seen.changes(since: baseSeen).filter { $0.path.hasPrefix("read/") }
         var markedNow = Set<String>()
         var unmarked: [String] = []
         for c in seenChanges {
@@ -76,15 +76,15 @@ struct UnreadIndex {
         }
         func isMarked(_ id: String) throws(GitError) -> Bool {
             if markedNow.contains(id) { return true }
-            guard let tree = seen.tree, baseSeen != nil else { return false }
-            for path in Mail.recordPaths("read", id) where try repo.treeEntry(tree, path: path) != nil { return true }
+            guard seen.tree != nil, baseSeen != nil else { return false }
+            for path in Mail.recordPaths("read", id) where try seen.entry(path) != nil { return true }
             return false
         }
         func entry(_ blob: ObjectID) throws(GitError) -> (String, Entry)? {
-            guard let m = Message(bytes: try repo.readBlob(blob)) else { return nil }
+            guard let m = Message(bytes: try box.blob(blob)) else { return nil }
             return (m.id, Entry(from: m.from, sentAt: m.sentAt, blob: blob.hex))
         }
-        for c in try repo.diffTrees(baseMail, box.tree) where c.path.hasPrefix("msgs/") && c.path.hasSuffix(".rec") {
+        for c in try box.changes(since: baseMail) where c.path.hasPrefix("msgs/") && c.path.hasSuffix(".rec") {
             let id = Shard.id(fromPath: c.path)
             guard let blob = c.new else { unread[id] = nil; continue }
             if try isMarked(id) { continue }
@@ -93,9 +93,9 @@ struct UnreadIndex {
         }
         // A mark that disappeared (possible only through a rewritten ref): unread again.
         for id in unmarked {
-            guard let tree = box.tree else { continue }
+            guard box.tree != nil else { continue }
             var found: TreeEntry? = nil
-            for path in Mail.recordPaths("msgs", id) where found == nil { found = try repo.treeEntry(tree, path: path) }
+            for path in Mail.recordPaths("msgs", id) where found == nil { found = try box.entry(path) }
             guard let e = found else { continue }
             if let (recordID, entry) = try entry(e.id), recordID == id { unread[id] = entry }
         }

@@ -35,15 +35,16 @@ public struct AgentSession: Sendable, Equatable {
 
     /// The agent session named by this process's environment, nil outside an agent.
     public static func fromEnvironment() -> AgentSession? {
-        from(payload: nil)
+        from(sessionID: nil, agentID: nil)
     }
 
-    /// The agent session of a hook: the environment's, else the payload's `session_id`; the
-    /// process from `CLAUDE_PID` either way, the subagent from the payload's `agent_id`.
-    public static func from(payload: HookPayload?) -> AgentSession? {
+    /// The agent session `sessionID` names (a hook's `session_id`), else the environment's; the
+    /// process from `CLAUDE_PID` either way, the subagent `agentID`. A hook's payload gives both
+    /// (``from(payload:)``).
+    static func from(sessionID: String?, agentID: String?) -> AgentSession? {
         let fromEnv = environmentVariables.lazy.compactMap { ProcessEnvironment.get($0) }.first { !$0.isEmpty }
-        guard let id = payload?.sessionID ?? fromEnv, AgentSession.isUsable(id) else { return nil }
-        var agent = AgentSession(id: id, subagent: payload?.agentID)
+        guard let id = sessionID ?? fromEnv, AgentSession.isUsable(id) else { return nil }
+        var agent = AgentSession(id: id, subagent: agentID)
         if let text = ProcessEnvironment.get(processVariable), let pid = Int32(text), pid > 1 {
             agent.pid = pid
             agent.pidStart = ProcessIdentity.start(of: pid)

@@ -110,7 +110,7 @@ public enum Liveness {
 extension Coord {
     /// `coord.heartbeatTTL` (a duration such as `60s`), else 60 s.
     public var heartbeatTTL: Int64 {
-        guard let text = repository.configString("coord.heartbeatTTL"), let ms = Liveness.parseDuration(text), ms > 0 else {
+        guard let text = store.config("coord.heartbeatTTL"), let ms = Liveness.parseDuration(text), ms > 0 else {
             return Liveness.defaultTTL
         }
         return ms

@@ -74,7 +74,7 @@ extension Coord {
         if let agent {
             agentBindings.bind(agent, to: name)
         } else {
-            Identity.record(name, repository: repository)
+            Identity.record(name, store: store)
         }
         // A join starts a new incarnation: a fresh beat, with this pid (or none) and no end.
         try beat(name, pid: pid, clearPid: pid == nil, ended: false)
@@ -101,7 +101,7 @@ extension Coord {
 
     /// This worktree's folder (the git dir for a bare repository), as `join` records it.
     var worktreePath: String {
-        repository.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? repository.gitDir
+        store.workDir.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? store.gitDir
     }
 
     /// Marks `name` as gone for good: `sessions` hides it and `alive` answers `left`.

@@ -169,7 +169,7 @@ extension Coord {
         while let id = next, walked < limit {
             walked += 1
             let info: CommitInfo
-            do { info = try repository.commit(id) } catch { break }
+            do { info = try store.commit(id) } catch { break }
             let trailers = Trailers.parse(info.message)
             if let who = trailers["Coord-Session"] {
                 let ms = trailers["Coord-Stamp"].flatMap { Stamp($0) }?.milliseconds ?? info.author.time * 1000

@@ -7,7 +7,9 @@ import GitCoordStore
 /// writer moved it first, the operation is redone on the new tip. Reads go through libgit2 each
 /// time, so every worktree and process sees every acknowledged write.
 public final class CoordStore {
-    public let repository: Repository
+    /// The open repository. Only the store's own files (Store/) use it: everything else reads
+    /// and writes through the store (Docs/ARCHITECTURE.md).
+    let repository: Repository
     /// The session this store writes as, when one is known.
     public let session: String?
     /// Wall-clock milliseconds; replaceable in tests.

@@ -80,8 +80,8 @@ enum Housekeeping {
     }
 
     /// `gc.auto`: the loose-object count above which git's automatic cleanup packs.
-    static func looseObjectLimit(_ repo: Repository) -> Int {
-        Int(repo.configInt("gc.auto") ?? 6_700)
+    static func looseObjectLimit(_ store: CoordStore) -> Int {
+        Int(store.configInt("gc.auto") ?? 6_700)
     }
 
     static func shellQuoted(_ s: String) -> String {

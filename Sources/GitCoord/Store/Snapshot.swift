@@ -2,7 +2,7 @@ import GitCoordStore
 
 /// A document as it stood at one commit: read-only access to its cells.
 public struct Snapshot {
-    public let repository: Repository
+    let repository: Repository
     public let document: DocumentID
     /// The commit read, nil for a document that does not exist yet.
     public let commit: ObjectID?
@@ -39,7 +39,7 @@ public struct Snapshot {
 
     /// The error for a ref under `refs/coord/` whose commit is not a git-coord document.
     static func foreign(_ document: DocumentID, commit: ObjectID?) -> CoordError {
-        CoordError.data("\(document.refName) points at \(commit?.hex.prefix(12) ?? "?"), which is not a git-coord document (its tree has no .coord file); nothing was written. Run `git coord doctor --fix` to move it aside to \(Doctor.asideRef(document.refName))")
+        CoordError.data("\(document.refName) points at \(commit?.hex.prefix(12) ?? "?"), which is not a git-coord document (its tree has no .coord file); nothing was written. Run `git coord doctor --fix` to move it aside to \(CoordStore.asideRef(document.refName))")
     }
 
     /// Whether the commit the ref names could not be read (only history-less documents get here;
@@ -100,6 +100,24 @@ public struct Snapshot {
         } catch {
             throw CoordError.data("cannot read \(folder) in \(document.refName): \(error.message)")
         }
+    }
+
+    /// The bytes of a blob of this document, by the id ``blobs(under:)`` or ``changes(since:)``
+    /// gave.
+    public func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
+        try repository.readBlob(id)
+    }
+
+    /// The blobs that differ between an earlier tree of this document (nil: the empty tree) and
+    /// this one, in path order. Only the subtrees that differ are read.
+    public func changes(since earlier: ObjectID?) throws(GitError) -> [TreeChange] {
+        try repository.diffTrees(earlier, tree)
+    }
+
+    /// The entry at a path of the tree, nil when absent.
+    public func entry(_ path: String) throws(GitError) -> TreeEntry? {
+        guard let tree else { return nil }
+        return try repository.treeEntry(tree, path: path)
     }
 
     /// The commit's metadata, nil for a missing document.

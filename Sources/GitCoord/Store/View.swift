@@ -50,13 +50,13 @@ public struct View<State: Codable> {
            let cached = try? JSONDecoder().decode(CacheFile.self, from: Data(bytes)),
            cached.version == version,
            let tree = ObjectID(hex: cached.tree),
-           tree.isZero || store.repository.contains(tree) {
+           tree.isZero || store.contains(tree) {
             state = cached.state
             base = tree.isZero ? nil : tree
         }
         if base == snap.tree && (base != nil || snap.tree == nil) && Files.exists(path) { return (state, snap) }
         let changes: [TreeChange]
-        do { changes = try store.repository.diffTrees(base, snap.tree) } catch {
+        do { changes = try snap.changes(since: base) } catch {
             throw CoordError.data("cannot read \(document.refName): \(error.message)")
         }
         try apply(&state, changes, snap)

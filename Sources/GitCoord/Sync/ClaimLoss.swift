@@ -12,7 +12,7 @@ extension Coord {
     /// the compare-and-swap lets only one sync process move the board from a given tip.
     public func localSessions() -> Set<String> {
         var names = Set<String>()
-        let common = repository.commonDir
+        let common = store.commonDir
         var files = [Files.join(common, "coord", "session")]
         for wt in Files.list(Files.join(common, "worktrees")) {
             files.append(Files.join(common, "worktrees", wt, "coord", "session"))
@@ -43,6 +43,18 @@ extension Coord {
         }
     }
 
+    /// Tells each local session that lost a lease between `before` and `after` (one urgent
+    /// message per lease), and lists it in the report; as ``notifyLostClaims(before:after:into:)``
+    /// does for claims, and for the same reason only the loser's own clone tells it, once.
+    func notifyLostLeases(before: ObjectID?, after: ObjectID, into report: inout SyncReport) {
+        tellLosses(in: DocumentID(.leases), before: before, after: after, what: "leases", into: &report) { (old, new, session) throws(CoordError) in
+            try Coord.lostLeases(before: old, after: new, session: session).map { lost in
+                LossMessage(body: lost.message + ". The merge with another clone gave the paths to the earlier lease; stop changing them, or talk to \(lost.winner.holder) (git coord send --lease \(lost.winner.id) -m ...).",
+                            subject: "lost lease \(lost.lease.id)", notice: ClaimLossNotice(session: session, task: lost.lease.id, winner: lost.winner.holder))
+            }
+        }
+    }
+
     /// One urgent message to a session that lost something in a merge, and its line in the report.
     struct LossMessage {
         let body: String
@@ -58,7 +70,7 @@ extension Coord {
         var notices: [ClaimLossNotice] = []
         do {
             let old = try store.snapshot(doc, at: before), new = try store.snapshot(doc, at: after)
-            let sender = Coord(store: CoordStore(repository: repository, session: Coord.syncSender))
+            let sender = Coord(store: store.acting(as: Coord.syncSender))
             for session in localSessions().sorted() {
                 for loss in try losses(old, new, session) {
                     _ = try sender.send(Outgoing(to: [session], body: loss.body, subject: loss.subject, urgent: true, allowUnknown: true))

@@ -3,17 +3,17 @@ import GitCoordStore
 extension Coord {
     /// The remote `sync` uses when none is named: `coord.remote`, else `origin`.
     public func defaultSyncRemote() -> String {
-        if let configured = repository.configString("coord.remote"), !configured.isEmpty { return configured }
+        if let configured = store.config("coord.remote"), !configured.isEmpty { return configured }
         return "origin"
     }
 
     /// Checks that `name` (or the default) is a configured remote and returns it.
     public func syncRemote(_ name: String?) throws(CoordError) -> String {
         let remote = name ?? defaultSyncRemote()
-        guard !remote.isEmpty, !remote.hasPrefix("-"), Repository.isValidReferenceName("refs/coord-remotes/\(remote)/x") else {
+        guard !remote.isEmpty, !remote.hasPrefix("-"), RemoteRefs(remote: remote).isValid else {
             throw CoordError.usage("invalid remote name '\(remote)': name a remote that `git remote` lists")
         }
-        guard repository.configString("remote.\(remote).url") != nil else {
+        guard store.config("remote.\(remote).url") != nil else {
             if name == nil {
                 throw CoordError.usage("no remote to sync with: add one with `git remote add origin URL`, or name one with `git config coord.remote NAME`")
             }
@@ -24,7 +24,7 @@ extension Coord {
 
     /// A transport to `remote` running git in this repository.
     func transport(_ remote: String) -> GitTransport {
-        GitTransport(remote: remote, directory: repository.workDir ?? repository.commonDir)
+        GitTransport(remote: remote, directory: store.workDir ?? store.commonDir)
     }
 
     /// Fetches, merges every document, pushes what the remote lacks; on a push that lost a race,
@@ -69,7 +69,7 @@ extension Coord {
                     }
                     // Compare-and-swap from what this sync fetched: a second sync in this clone that
                     // fetched meanwhile holds a tracking ref at least as fresh, and keeps it.
-                    try? repository.compareAndSwapReference(transport.trackingPrefix + sent.item.ref.dropFirst("refs/coord/".count), to: sent.target, expected: sent.previous, message: "coord sync: pushed")
+                    try? store.compareAndSwapReference(transport.refs.tracking(sent.item.ref), to: sent.target, expected: sent.previous, message: "coord sync: pushed")
                 case .behind:
                     behind.append(PushFailure(ref: status.ref, reason: "still behind \(remote) after \(round) rounds: \(status.summary)"))
                 case .refused:
@@ -103,12 +103,12 @@ extension Coord {
         var skipped = Set<String>()
         var replacing: [String: ObjectID] = [:]
         let tracked: [(name: String, target: ObjectID)]
-        do { tracked = try repository.references(matching: transport.trackingPrefix + "*") } catch {
-            throw CoordError.data("cannot list \(transport.trackingPrefix)*: \(error.message)")
+        do { tracked = try store.references(matching: transport.refs.glob) } catch {
+            throw CoordError.data("cannot list \(transport.refs.glob): \(error.message)")
         }
         for (name, target) in tracked {
-            let local = "refs/coord/" + name.dropFirst(transport.trackingPrefix.count)
-            guard let doc = DocumentID(refName: name, prefix: transport.trackingPrefix) else {
+            let local = transport.refs.local(name)
+            guard let doc = transport.refs.document(name) else {
                 report.skipped.append(SkippedDocument(ref: local, reason: "not a document this git-coord knows"))
                 skipped.insert(local)
                 continue
@@ -151,15 +151,15 @@ extension Coord {
         var out: [PlannedPush] = []
         do {
             var tracked: [String: ObjectID] = [:]
-            for (name, target) in try repository.references(matching: transport.trackingPrefix + "*") {
-                tracked["refs/coord/" + name.dropFirst(transport.trackingPrefix.count)] = target
+            for (name, target) in try store.references(matching: transport.refs.glob) {
+                tracked[transport.refs.local(name)] = target
             }
-            for (name, target) in try repository.references(matching: "refs/coord/*") where !skipped.contains(name) {
+            for (name, target) in try store.references(matching: "refs/coord/*") where !skipped.contains(name) {
                 guard let doc = DocumentID(refName: name) else { continue }
                 let theirs = tracked[name]
                 if theirs == target { continue }
                 if doc.kind.keepsHistory {
-                    if let theirs, !(try repository.isDescendant(target, of: theirs)) {
+                    if let theirs, !(try store.isDescendant(target, of: theirs)) {
                         if replacing[name] == theirs {
                             out.append(PlannedPush(item: .init(ref: name, source: target, lease: .some(theirs)), previous: theirs))
                         }

@@ -14,11 +14,8 @@ public struct GitTransport: Sendable {
         self.directory = directory
     }
 
-    /// The prefix under which the remote's documents are tracked locally.
-    public var trackingPrefix: String { "refs/coord-remotes/\(remote)/" }
-
-    /// The refspec that fetches every document into the tracking prefix.
-    public var fetchRefspec: String { "+refs/coord/*:\(trackingPrefix)*" }
+    /// Where the remote's documents are tracked locally (``RemoteRefs``).
+    public var refs: RemoteRefs { RemoteRefs(remote: remote) }
 
     static let environment = ["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"]
 
@@ -39,7 +36,7 @@ public struct GitTransport: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let out = try await git(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", remote, fetchRefspec])
+            let out = try await git(["fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", remote, refs.fetchRefspec])
             if out.succeeded { return }
             guard attempt < 8, Self.isLocalRefRace(out.stderr) else {
                 throw SyncTransportError(remote: remote, detail: Self.cause(out.stderr))

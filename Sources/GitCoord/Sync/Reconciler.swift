@@ -24,7 +24,6 @@ import GitCoordStore
 struct Reconciler {
     let store: CoordStore
     let policy: PeerPolicy
-    var repo: Repository { store.repository }
 
     enum Outcome: Equatable {
         case unchanged
@@ -50,13 +49,13 @@ struct Reconciler {
                 return .skipped(reason)
             case .move(let target, let how, let applied):
                 do {
-                    try repo.compareAndSwapReference(doc.refName, to: target, expected: local, message: "coord sync: \(how.rawValue)")
+                    try store.compareAndSwapReference(doc.refName, to: target, expected: local, message: "coord sync: \(how.rawValue)")
                 } catch {
                     switch error.code {
                     case .modified, .exists, .notFound:
                         continue // a local writer moved it: reconcile again from the new tip
                     case .locked:
-                        _ = LockRecovery.recover(ref: doc.refName, commonDir: repo.commonDir, staleAfter: store.staleLockSeconds)
+                        _ = LockRecovery.recover(ref: doc.refName, commonDir: store.commonDir, staleAfter: store.staleLockSeconds)
                         Clock.sleep(milliseconds: Double.random(in: 1...20))
                         continue
                     default:
@@ -87,8 +86,8 @@ struct Reconciler {
         let history = doc.kind.keepsHistory
         if history, let local, try descends(local, from: remote) { return Plan(step: .nothing) }
         let theirs: CommitInfo
-        do { theirs = try repo.commit(remote) } catch { return Plan(step: .skip("\(remote.hex) is not a readable commit")) }
-        if let problem = markerProblem(doc, tree: theirs.tree) { return Plan(step: .skip(problem)) }
+        do { theirs = try store.commit(remote) } catch { return Plan(step: .skip("\(remote.hex) is not a readable commit")) }
+        if let problem = store.markerProblem(doc, tree: theirs.tree) { return Plan(step: .skip(problem)) }
         let remoteStamp = Trailers.parse(theirs.message)["Coord-Stamp"].flatMap(Stamp.init)
         var stampTrusted = true
         if let s = remoteStamp, s.milliseconds > policy.latestAccepted {
@@ -131,26 +130,15 @@ struct Reconciler {
         guard doc.kind == .board else { return .earliestStamp }
         guard let local else { return .arrival(base: nil) }
         do {
-            let base = try repo.mergeBase(local, remote)
-            return .arrival(base: try base.map { (b) throws(GitError) in try repo.treeOfCommit(b) })
+            let base = try store.mergeBase(local, remote)
+            return .arrival(base: try base.map { (b) throws(GitError) in try store.treeOfCommit(b) })
         } catch {
             throw CoordError.data("cannot find what \(doc.refName) shares with the remote: \(error.message)")
         }
     }
 
-    /// Why the remote tree's `.coord` marker makes the document unreadable here, or nil.
-    func markerProblem(_ doc: DocumentID, tree: ObjectID) -> String? {
-        guard let entry = try? repo.treeEntry(tree, path: DocumentMarker.path), entry.kind == .blob else {
-            return "no .coord marker: not a git-coord document"
-        }
-        guard let size = try? repo.blobSize(entry.id), size <= 4096, let bytes = try? repo.readBlob(entry.id) else {
-            return "unreadable .coord marker"
-        }
-        return DocumentMarker.check(bytes, document: doc)?.message
-    }
-
     func descends(_ commit: ObjectID, from ancestor: ObjectID) throws(CoordError) -> Bool {
-        do { return try repo.isDescendant(commit, of: ancestor) } catch {
+        do { return try store.isDescendant(commit, of: ancestor) } catch {
             throw CoordError.data("cannot compare history of \(commit) and \(ancestor): \(error.message)")
         }
     }

@@ -98,7 +98,7 @@ extension Coord {
     func localRefs() throws(CoordError) -> [String: ObjectID] {
         do {
             var out: [String: ObjectID] = [:]
-            for (name, target) in try repository.references(matching: "refs/coord/*") { out[name] = target }
+            for (name, target) in try store.references(matching: "refs/coord/*") { out[name] = target }
             return out
         } catch {
             throw CoordError.data("cannot list refs/coord/*: \(error.message)")
@@ -115,8 +115,8 @@ extension Coord {
     /// The remote's refs as last fetched, under their names on the remote.
     func trackedRefs(_ transport: GitTransport) -> [String: ObjectID] {
         var out: [String: ObjectID] = [:]
-        guard let refs = try? repository.references(matching: transport.trackingPrefix + "*") else { return out }
-        for (name, target) in refs { out["refs/coord/" + name.dropFirst(transport.trackingPrefix.count)] = target }
+        guard let refs = try? store.references(matching: transport.refs.glob) else { return out }
+        for (name, target) in refs { out[transport.refs.local(name)] = target }
         return out
     }
 }
@@ -130,7 +130,7 @@ struct LocalChangeWake {
 
     init(coord: Coord) {
         self.coord = coord
-        self.watcher = RefWatcher(repository: coord.repository, refs: [], safetyIntervalMs: 2_000)
+        self.watcher = RefWatcher(store: coord.store, refs: [], safetyIntervalMs: 2_000)
     }
 
     /// True when local refs differ from `state` (a change to push), false on time-out.

@@ -21,7 +21,7 @@ import GitCoordStore
 /// the look and the watch.
 ///
 /// ```swift
-/// let watcher = RefWatcher(repository: repo, refs: ["refs/coord/mail/worker-1"])
+/// let watcher = RefWatcher(store: coord.store, refs: ["refs/coord/mail/worker-1"])
 /// let arrived = try watcher.wait(timeoutMs: 30_000) { try !coord.unreadIDs().isEmpty }
 /// ```
 ///
@@ -48,10 +48,10 @@ public final class RefWatcher {
     private var folders: [Int32: String] = [:]
     #endif
 
-    /// Watches the coordination refs of `repository`: all of them, or only the refs named in `refs`
-    /// (full names such as `refs/coord/mail/worker-1`).
-    public init(repository: Repository, refs: [String] = [], safetyIntervalMs: Int64 = 2_000) {
-        let dir = repository.commonDir
+    /// Watches the coordination refs of `store`'s repository: all of them, or only the refs named
+    /// in `refs` (full names such as `refs/coord/mail/worker-1`).
+    public init(store: CoordStore, refs: [String] = [], safetyIntervalMs: Int64 = 2_000) {
+        let dir = store.commonDir
         commonDir = dir.hasSuffix("/") ? dir : dir + "/"
         self.refs = Set(refs)
         self.safetyIntervalMs = safetyIntervalMs
