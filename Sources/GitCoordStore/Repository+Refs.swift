@@ -61,6 +61,9 @@ extension Repository {
 
     /// Whether `name` is a well-formed ref name.
     public static func isValidReferenceName(_ name: String) -> Bool {
+        // libgit2 allocates while it checks: without its set-up (no repository opened yet in this
+        // process) the allocator is not there and the call crashes.
+        Libgit2.ensureInitialized()
         var valid: Int32 = 0
         return git_reference_name_is_valid(&valid, name) == 0 && valid == 1
     }
