@@ -54,7 +54,7 @@ extension GitCoordCommand.State {
             let parsed: JSONValue
             if parseJSON {
                 do { parsed = try JSONValue.parse(value) } catch {
-                    throw CoordError.usage("VALUE is not JSON the store accepts (\(error.description)); quote text, or drop --json to store it as text")
+                    throw CoordError(.usage, "VALUE is not JSON the store accepts (\(error.description)); quote text, or drop --json to store it as text", cause: error)
                 }
             } else {
                 parsed = .string(value)

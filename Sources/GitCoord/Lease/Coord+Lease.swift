@@ -329,7 +329,7 @@ extension Coord {
             return (outcome, lease)
         } catch {
             if case .claimed = outcome { _ = try? release(outcome.task.id) }
-            throw CoordError(error.message + "; the claim of \(outcome.task.id) was not kept", exitCode: error.exitCode)
+            throw CoordError(error.kind, error.message + "; the claim of \(outcome.task.id) was not kept", cause: error.cause)
         }
     }
 }

@@ -92,7 +92,7 @@ extension Coord {
         var indexFile = ProcessEnvironment.get("GIT_INDEX_FILE").flatMap { $0.isEmpty ? nil : $0 }
         if let f = indexFile, !f.hasPrefix("/") { indexFile = Files.join(Files.currentDirectory(), f) }
         do { return try repository.stagedPaths(indexFile: indexFile) } catch {
-            throw CoordError.data("cannot list the staged paths: \(error.message)")
+            throw CoordError.data("cannot list the staged paths", cause: error, mend: "see what `git status` says about the index")
         }
     }
 }

@@ -73,7 +73,7 @@ extension Coord {
         for r in recipients {
             do { try deliver(message, to: r) } catch {
                 let missing = recipients.filter { !reached.contains($0) }
-                throw CoordError.data("message \(id) is in your sent messages but did not reach \(missing.joined(separator: ", ")) (\(error.message)); run `git coord doctor --fix` to finish delivering it (sending it again would deliver a second copy\(reached.isEmpty ? "" : " to " + reached.joined(separator: ", ")))")
+                throw CoordError(.data, "message \(id) is in your sent messages but did not reach \(missing.joined(separator: ", ")) (\(error.message)); run `git coord doctor --fix` to finish delivering it (sending it again would deliver a second copy\(reached.isEmpty ? "" : " to " + reached.joined(separator: ", ")))", cause: error)
             }
             reached.append(r)
         }

@@ -33,7 +33,7 @@ public final class CoordStore {
         let repo: Repository
         do { repo = try Repository.open(at: path) } catch {
             guard error.isOwnership else {
-                throw CoordError.usage("not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH (libgit2: \(error.message))")
+                throw CoordError(.usage, "not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH (libgit2: \(error.message))", cause: error)
             }
             repo = try openTrusted(at: path, error)
         }
@@ -53,7 +53,7 @@ public final class CoordStore {
             Libgit2.setOwnerValidation(false)
             if let repo = try? Repository.open(at: path) { return repo }
         }
-        throw CoordError.usage("detected dubious ownership of the repository at \(place) (\(error.message)): it belongs to another user; if you trust it, run `git config --global --add safe.directory \(place)`")
+        throw CoordError(.usage, "detected dubious ownership of the repository at \(place) (\(error.message)): it belongs to another user; if you trust it, run `git config --global --add safe.directory \(place)`", cause: error)
     }
 
     /// The folder under the common git dir where git-coord keeps local, unsynced files.
@@ -64,7 +64,7 @@ public final class CoordStore {
     /// The document's tip commit, nil when it does not exist.
     public func tip(_ doc: DocumentID) throws(CoordError) -> ObjectID? {
         do { return try repository.referenceTarget(doc.refName) } catch {
-            throw CoordError.data("cannot read \(doc.refName): \(error.message)")
+            throw CoordError.data("cannot read \(doc.refName)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -84,7 +84,7 @@ public final class CoordStore {
         do {
             return try repository.references(matching: glob).compactMap { DocumentID(refName: $0.name) }
         } catch {
-            throw CoordError.data("cannot list \(glob): \(error.message)")
+            throw CoordError.data("cannot list \(glob)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -133,7 +133,7 @@ public final class CoordStore {
                 // rename of the new object into it; that is transient, so try a few more times.
                 objectFailures += 1
                 if objectFailures < 5 { Clock.sleep(milliseconds: 5); continue }
-                throw CoordError.data("cannot write \(doc.refName): \(error.message)")
+                throw CoordError.data("cannot write \(doc.refName)", cause: error, mend: "check the free space and the permissions of the git directory")
             }
             do {
                 try repository.compareAndSwapReference(doc.refName, to: commit, expected: snap.commit, message: tx.subject)
@@ -150,11 +150,11 @@ public final class CoordStore {
                     attempt -= 1  // waiting on a lock is not a lost race
                     if !LockRecovery.recover(ref: doc.refName, commonDir: repository.commonDir, staleAfter: staleLockSeconds),
                        waited > lockTimeoutSeconds {
-                        throw CoordError.data("\(doc.refName) is locked by another writer (\(Files.join(repository.commonDir, doc.refName)).lock) and has been for \(Int(waited)) s; if no git process is running, remove that file")
+                        throw CoordError(.data, "\(doc.refName) is locked by another writer (\(Files.join(repository.commonDir, doc.refName)).lock) and has been for \(Int(waited)) s; if no git process is running, remove that file", cause: error)
                     }
                     Clock.sleep(milliseconds: Double.random(in: 1...20))
                 default:
-                    throw CoordError.data("cannot update \(doc.refName): \(error.message)")
+                    throw CoordError.data("cannot update \(doc.refName)", cause: error, mend: "run `git coord doctor`")
                 }
             }
         }

@@ -60,7 +60,7 @@ struct Reconciler {
                         Clock.sleep(milliseconds: Double.random(in: 1...20))
                         continue
                     default:
-                        throw CoordError.data("cannot update \(doc.refName): \(error.message)")
+                        throw CoordError.data("cannot update \(doc.refName)", cause: error, mend: "run `git coord doctor`")
                     }
                 }
                 rejected.append(contentsOf: refused)
@@ -134,7 +134,7 @@ struct Reconciler {
             let base = try repo.mergeBase(local, remote)
             return .arrival(base: try base.map { (b) throws(GitError) in try repo.treeOfCommit(b) })
         } catch {
-            throw CoordError.data("cannot find what \(doc.refName) shares with the remote: \(error.message)")
+            throw CoordError.data("cannot find what \(doc.refName) shares with the remote", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -151,7 +151,7 @@ struct Reconciler {
 
     func descends(_ commit: ObjectID, from ancestor: ObjectID) throws(CoordError) -> Bool {
         do { return try repo.isDescendant(commit, of: ancestor) } catch {
-            throw CoordError.data("cannot compare history of \(commit) and \(ancestor): \(error.message)")
+            throw CoordError.data("cannot compare history of \(commit) and \(ancestor)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
