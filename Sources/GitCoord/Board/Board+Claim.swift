@@ -41,7 +41,7 @@ extension Coord {
             tx.subject = "board: claim \(id) \(task.quotedTitle) by \(me)"
             tx.operation = "board.claim"
         }
-        guard let outcome else { throw CoordError.data("claim of \(text) ended without an outcome") }
+        guard let outcome else { throw CoordError.invariant("claim of \(text) ended without an outcome") }
         return outcome
     }
 
@@ -76,7 +76,7 @@ extension Coord {
             tx.subject = "board: release \(id) \(task.quotedTitle) by \(me)\(by)"
             tx.operation = "board.release"
         }
-        guard let result else { throw CoordError.data("release of \(text) ended without a result") }
+        guard let result else { throw CoordError.invariant("release of \(text) ended without a result") }
         return (result, released)
     }
 }

@@ -57,7 +57,7 @@ extension Coord {
             tx.subject = "jobs: start \(id)\(spec.name.map { " \($0)" } ?? "") \(spec.command.joined(separator: " ").prefix(120))"
             tx.operation = "jobs.start"
         }
-        guard let job = try jobRecord(id, session: session) else { throw CoordError.data("recorded job \(id) but cannot read it back") }
+        guard let job = try jobRecord(id, session: session) else { throw CoordError.invariant("recorded job \(id) but cannot read it back") }
         return job
     }
 

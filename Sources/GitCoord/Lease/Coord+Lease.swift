@@ -148,7 +148,7 @@ extension Coord {
             let values = Lease.fields(holder: me, paths: specs, shared: request.shared, expires: expires, ttl: request.ttl, task: task, reason: request.reason)
             var map = FieldMap()
             for (k, v) in values { map[k] = .register(stamp: tx.stamp, value: v) }
-            guard let lease = Lease(id: id, fields: map) else { throw CoordError.data("cannot build lease \(id)") }
+            guard let lease = Lease(id: id, fields: map) else { throw CoordError.invariant("lease \(id) cannot be read from the fields just made for it") }
             let judge = LeaseJudge(self)
             var ending: [(Lease, String)] = []
             for other in table.leases where other.conflicts(with: lease) {
@@ -168,7 +168,7 @@ extension Coord {
             tx.trailers.append(("Coord-Lease", id))
             made = lease
         }
-        guard let made else { throw CoordError.data("lease \(id) ended without a result") }
+        guard let made else { throw CoordError.invariant("lease \(id) ended without a result") }
         return made
     }
 

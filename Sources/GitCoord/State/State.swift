@@ -45,7 +45,7 @@ extension Coord {
             tx.trailers = [("Coord-Key", key)]
         }
         if let result { return StateEntry(key: key, value: value, stamp: result.stamp) }
-        guard let entry = try stateEntry(key, of: owner) else { throw CoordError.data("wrote \(key) but cannot read it back") }
+        guard let entry = try stateEntry(key, of: owner) else { throw CoordError.invariant("wrote \(key) but cannot read it back") }
         return entry
     }
 
