@@ -49,8 +49,9 @@ struct ToolCalls {
             guard wait >= 0, Int64(wait) <= ToolCalls.maxWaitMs else {
                 throw CoordError.usage("inbox: invalid waitMs \(wait): use 0 to \(ToolCalls.maxWaitMs)")
             }
-            items = try coord.waitForMail(timeoutMs: Int64(wait), from: from, limit: limit) ?? []
-            if !(try a.bool("peek")) { try coord.markRead(items.map(\.message.id)) }
+            var found: [InboxItem] = []
+            _ = try coord.receiveMail(timeoutMs: Int64(wait), from: from, limit: limit, peek: try a.bool("peek")) { found = $0 }
+            items = found
         } else {
             if try a.bool("peek") { throw CoordError.usage("inbox: peek goes with waitMs (listing never marks messages read)") }
             items = try coord.inbox(InboxQuery(unreadOnly: try a.bool("unread"), from: from, limit: limit))
