@@ -78,8 +78,7 @@ extension Coord {
         s.detached = true
         let job = try recordJob(s, supervisorPid: nil)
         if let problem = Executable.problem(job.command[0]) {
-            let failed = try finishFailedStart(job, reason: problem)
-            throw CoordError("cannot start \(job.command[0]): \(problem) (recorded as job \(failed.id), failed)", exitCode: 127)
+            throw try finishFailedStart(job, reason: problem).startFailure ?? CoordError.invariant("job \(job.id) failed to start but is not recorded as failed")
         }
         let argv = [Executable.current, "job", "supervise", "--session", job.session, job.id]
         guard let pid = ProcessRunner.spawnDetached(argv, logTo: Files.join(jobsFolder, job.id + ".supervisor.log")) else {
