@@ -111,9 +111,7 @@ struct ToolCalls {
             let key = try a.required("key", for: action)
             try StateKey.validate(key)
             let owner = try owner(a)
-            guard let entry = try coord.stateEntry(key, of: owner) else {
-                throw CoordError.refused("\(key) is not set in \(owner)'s state")
-            }
+            let entry = try coord.requiredStateEntry(key, of: owner)
             return ToolAnswer(structured: entry.json, text: entry.text)
         case "set":
             let key = try a.required("key", for: action)

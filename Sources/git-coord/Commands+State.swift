@@ -80,9 +80,7 @@ extension GitCoordCommand.State {
             try StateKey.validate(key)
             let coord = try session.open()
             let owner = try of.map { try SessionName.validate($0) } ?? coord.requireSession()
-            guard let entry = try coord.stateEntry(key, of: owner) else {
-                throw CoordError.refused("\(key) is not set in \(owner)'s state")
-            }
+            let entry = try coord.requiredStateEntry(key, of: owner)
             if output.json { printJSON(entry.json) } else { FileOutput.standardOutput.writeText(entry.text + "\n") }
         }
     }

@@ -172,6 +172,12 @@ extension Coord {
         return made
     }
 
+    /// The leases `lease list` shows, in grant order: those in force (every one with
+    /// `includeEnded`), only `holder`'s when given.
+    public func leaseEntries(includeEnded: Bool, holder: String? = nil) throws(CoordError) -> [LeaseEntry] {
+        try leaseEntries().filter { (includeEnded || $0.status.isActive) && (holder == nil || $0.lease.holder == holder) }
+    }
+
     /// Every lease with its status, in grant order.
     public func leaseEntries() throws(CoordError) -> [LeaseEntry] {
         let table = try Coord.leaseTable(try store.snapshot(.leases))

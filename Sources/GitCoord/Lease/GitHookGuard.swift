@@ -96,3 +96,25 @@ extension Coord {
         }
     }
 }
+
+extension Coord {
+    /// What `lease check` answers: where `paths` (relative to the repository root, or absolute
+    /// inside the work tree), or with `staged` the paths the next commit changes, run into an
+    /// exclusive lease of another live session.
+    public func leaseCheck(_ paths: [String], staged: Bool) throws(CoordError) -> [LeaseHit] {
+        var checked: [String] = []
+        if !staged {
+            guard let root = repository.workDir else { throw CoordError.usage("a bare repository has no work tree paths to check") }
+            for p in paths {
+                guard let rel = LeasePaths.relative(p, root: root) else {
+                    throw CoordError.usage("'\(p)' is not a path inside the work tree \(root)")
+                }
+                checked.append(rel)
+            }
+        }
+        // Nothing that could stop a change: no paths to list (the common case, one ref read).
+        guard let guardian = try leaseGuard() else { return [] }
+        if staged { checked = try stagedPaths() }
+        return try guardian.hits(checked)
+    }
+}

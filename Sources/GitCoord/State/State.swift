@@ -67,6 +67,13 @@ extension Coord {
         return try Coord.entry(key, snap.fields(StateKey.path(key)))
     }
 
+    /// The value of `key` in `session`'s state; refused (exit 1) when the key is not set, as
+    /// `state get` answers.
+    public func requiredStateEntry(_ key: String, of session: String) throws(CoordError) -> StateEntry {
+        guard let entry = try stateEntry(key, of: session) else { throw CoordError.refused("\(key) is not set in \(session)'s state") }
+        return entry
+    }
+
     /// Every key set in `session`'s state, sorted by key.
     public func stateEntries(of session: String) throws(CoordError) -> [StateEntry] {
         let snap = try store.snapshot(DocumentID(.state, session))
