@@ -31,7 +31,7 @@ extension Coord {
             if let holder = current.holder {
                 if holder == me { outcome = .alreadyHeld(task); return }
                 let since = current.stamp.map { " since " + TimeText.utc($0.milliseconds) } ?? ""
-                throw CoordError.refused("\(id) is claimed by \(holder)\(since)")
+                throw CoordError.refused("\(id) is claimed by \(holder)\(since)", mend: "take another task (git coord board ready), or ask \(holder)")
             }
             let field = Field.claim(epoch: current.epoch, stamp: tx.stamp, holder: me)
             tx.setField(TaskCell.path(id), TaskCell.claimField, field)

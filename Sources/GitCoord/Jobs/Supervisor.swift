@@ -83,7 +83,7 @@ extension Coord {
         let argv = [Executable.current, "job", "supervise", "--session", job.session, job.id]
         guard let pid = ProcessRunner.spawnDetached(argv, logTo: Files.join(jobsFolder, job.id + ".supervisor.log")) else {
             _ = try finishFailedStart(job, reason: "cannot start its supervisor \(Executable.current)")
-            throw CoordError.data("cannot start the job supervisor \(Executable.current) (job \(job.id) recorded as failed)")
+            throw CoordError.data("cannot start the job supervisor \(Executable.current) (job \(job.id) recorded as failed)", mend: "check that it still exists and runs; scripts/install.sh installs it again")
         }
         try store.update(DocumentID(.jobs, job.session), as: job.session) { (tx) throws(CoordError) in
             tx.set(Coord.jobPath(job.id), ["supervisorPid": .int(Int64(pid))])

@@ -30,7 +30,7 @@ extension Coord {
         var argv = [Executable.current, "heartbeat", "--session", name, "--every", "\(everyMilliseconds ?? defaultHeartbeatInterval)ms"]
         if let watchPid { argv += ["--watch-pid", String(watchPid)] }
         guard let pid = ProcessRunner.spawnDetached(argv, logTo: Files.join(store.localFolder, "heartbeat", name + ".log"), in: Files.currentDirectory()) else {
-            throw CoordError.data("cannot start a detached heartbeat (\(Executable.current))")
+            throw CoordError.data("cannot start a detached heartbeat (\(Executable.current))", mend: "check that it still exists and runs; scripts/install.sh installs it again")
         }
         return pid
     }

@@ -137,7 +137,7 @@ extension Coord {
         if let reason = request.reason, reason.utf8.count > 1000 { throw CoordError.usage("--reason is longer than 1000 bytes; say it shorter") }
         let task = try request.task.map { (t) throws(CoordError) -> String in
             let found = try self.task(t)
-            if found.isDone { throw CoordError.usage("\(found.id) is done; a lease tied to it would end at once") }
+            if found.isDone { throw CoordError.usage("\(found.id) is done; a lease tied to it would end at once", mend: "reopen it first (git coord board reopen \(found.id)), or lease without --task") }
             return found.id
         }
         let id = Lease.makeID()

@@ -59,7 +59,7 @@ public enum GitHookGuard {
             guard rename(hook, chained) == 0 else { throw CoordError.data("cannot move \(hook) to \(chained)") }
         }
         Files.makeFolders(folder)
-        guard Files.writeAtomically(hook, script) else { throw CoordError.data("cannot write \(hook)") }
+        guard Files.writeAtomically(hook, script) else { throw CoordError.data("cannot write \(hook)", mend: "check the permissions of \(folder)") }
         chmod(hook, 0o755)
         return Files.exists(chained)
             ? "added the git coord lease guard to \(hook); it runs the hook that was there (now \(chainedName)) after it"

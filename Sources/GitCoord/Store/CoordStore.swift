@@ -38,7 +38,7 @@ public final class CoordStore {
             repo = try openTrusted(at: path, error)
         }
         if let fmt = repo.configString("extensions.refStorage"), fmt != "files" {
-            throw CoordError.data("this repository stores refs as \(fmt), which libgit2 \(Libgit2.version) cannot read; git-coord needs the files ref store")
+            throw CoordError.data("this repository stores refs as \(fmt), which libgit2 \(Libgit2.version) cannot read; git-coord needs the files ref store", mend: "convert it with `git refs migrate --ref-format=files` (git 2.46 or later)")
         }
         if repo.configString("coord.fsync") == "true" { Libgit2.setFsync(true) }
         return CoordStore(repository: repo, session: session)
@@ -158,7 +158,7 @@ public final class CoordStore {
                 }
             }
         }
-        throw CoordError.data("gave up writing \(doc.refName) after \(maxAttempts) attempts lost to other writers")
+        throw CoordError.data("gave up writing \(doc.refName) after \(maxAttempts) attempts lost to other writers", mend: "nothing was written; run the command again")
     }
 
     /// Builds blobs, trees and the commit of a transaction; nil when the tree does not change.

@@ -67,7 +67,7 @@ struct Reconciler {
                 return .moved(describe(doc, from: local, to: target, how: how, applied: applied))
             }
         }
-        throw CoordError.data("gave up merging \(doc.refName): local writers kept moving it")
+        throw CoordError.data("gave up merging \(doc.refName): local writers kept moving it", mend: "run the sync again")
     }
 
     /// What to do with one document: nothing, skip it, or move the local ref.
