@@ -43,7 +43,7 @@ public struct CoordMCPServer {
         do {
             try await server.start(transport: transport)
         } catch {
-            throw CoordError.data("cannot start the MCP server: \(error)")
+            throw CoordError.data("cannot start the MCP server", cause: error)
         }
         if let session = service.session {
             InboxPush(session: session, path: options.path, channel: options.channel, wire: wire, modern: modern).start()

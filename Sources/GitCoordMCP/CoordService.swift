@@ -81,9 +81,7 @@ final class CoordService: @unchecked Sendable {
             let remote = try args.string("remote")
             let coord = try Coord.open(at: path, session: session)
             let report = try await coord.sync(remote: remote)
-            if !report.pushFailures.isEmpty {
-                throw CoordError.refused("not everything reached \(report.remote): " + report.pushFailures.map(\.ref).joined(separator: ", "))
-            }
+            if let incomplete = report.incompleteError { throw incomplete }
             return .success(ToolAnswer(structured: report.json, text: report.lines.joined(separator: "\n")))
         } catch {
             return .failure(error)

@@ -94,10 +94,7 @@ extension ToolCalls {
             let j = try coord.runDetached(JobSpec(command: command, name: try a.string("name"), notify: try a.strings("notify"), tailLines: tail, detached: true))
             return ToolAnswer(structured: ["job": j.json], text: "started \(j.id)")
         case "list":
-            let now = Clock.nowMilliseconds(), all = try a.bool("all")
-            let jobs = coord.refreshingLost(try coord.jobRecords()).filter { j in
-                all || j.state == .running || (j.endedAt ?? now) > now - 3_600_000
-            }
+            let jobs = try coord.listJobs(all: try a.bool("all"))
             let text = jobs.isEmpty ? "no jobs" : jobs.map { "\($0.id) \($0.state.rawValue) \($0.command.joined(separator: " "))" }.joined(separator: "\n")
             return ToolAnswer(structured: ["jobs": .array(jobs.map(\.json))], text: text)
         case "show":

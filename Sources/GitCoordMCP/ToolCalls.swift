@@ -49,8 +49,9 @@ struct ToolCalls {
             guard wait >= 0, Int64(wait) <= ToolCalls.maxWaitMs else {
                 throw CoordError.usage("inbox: invalid waitMs \(wait): use 0 to \(ToolCalls.maxWaitMs)")
             }
-            items = try coord.waitForMail(timeoutMs: Int64(wait), from: from, limit: limit) ?? []
-            if !(try a.bool("peek")) { try coord.markRead(items.map(\.message.id)) }
+            var found: [InboxItem] = []
+            _ = try coord.receiveMail(timeoutMs: Int64(wait), from: from, limit: limit, peek: try a.bool("peek")) { found = $0 }
+            items = found
         } else {
             if try a.bool("peek") { throw CoordError.usage("inbox: peek goes with waitMs (listing never marks messages read)") }
             items = try coord.inbox(InboxQuery(unreadOnly: try a.bool("unread"), from: from, limit: limit))
@@ -110,9 +111,7 @@ struct ToolCalls {
             let key = try a.required("key", for: action)
             try StateKey.validate(key)
             let owner = try owner(a)
-            guard let entry = try coord.stateEntry(key, of: owner) else {
-                throw CoordError.refused("\(key) is not set in \(owner)'s state")
-            }
+            let entry = try coord.requiredStateEntry(key, of: owner)
             return ToolAnswer(structured: entry.json, text: entry.text)
         case "set":
             let key = try a.required("key", for: action)

@@ -48,8 +48,6 @@ public final class Repository {
         return String(cString: p)
     }
 
-    public var isBare: Bool { git_repository_is_bare(handle) == 1 }
-
     /// Reads a string from the repository's configuration (all levels), or nil when unset.
     public func configString(_ key: String) -> String? {
         var config: OpaquePointer?

@@ -62,12 +62,4 @@ final class Bench {
         }
         return s
     }
-
-    /// Resident memory of this process in MiB (from /proc/self/statm).
-    func residentMiB() -> Double {
-        guard let statm = Files.readString("/proc/self/statm") else { return .nan }
-        let parts = statm.split(separator: " ")
-        guard parts.count > 1, let pages = Double(parts[1]) else { return .nan }
-        return pages * 4096 / 1_048_576
-    }
 }

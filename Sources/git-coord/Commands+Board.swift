@@ -51,7 +51,7 @@ extension GitCoordCommand.Board {
 
         func run() throws {
             let (coord, _) = try session.openAsWriter()
-            let task = try coord.addTask(TaskDraft(title: title, desc: desc, priority: try parsePriority(priority) ?? TaskCell.defaultPriority, after: after, labels: label, assign: assign))
+            let task = try coord.addTask(TaskDraft(title: title, desc: desc, priority: try priority.map(TaskCell.priority(parsing:)) ?? TaskCell.defaultPriority, after: after, labels: label, assign: assign))
             if output.json { printJSON(task.json()) } else { say(task.id) }
         }
     }
@@ -272,21 +272,11 @@ extension GitCoordCommand.Board {
             let (coord, _) = try session.openAsWriter()
             if unassign && assign != nil { throw CoordError.usage("--assign and --unassign contradict each other: pass one") }
             let assignment: String?? = unassign ? .some(nil) : assign.map { .some($0) }
-            let t = try coord.editTask(task, TaskEdit(title: title, desc: desc, priority: try parsePriority(priority), addAfter: after, removeAfter: notAfter,
+            let t = try coord.editTask(task, TaskEdit(title: title, desc: desc, priority: try priority.map(TaskCell.priority(parsing:)), addAfter: after, removeAfter: notAfter,
                                                       addLabels: label, removeLabels: notLabel, assign: assignment))
             if output.json { printJSON(t.json()) } else { say("edited \(t.id) \"\(t.title)\"") }
         }
     }
-}
-
-/// Reads `--priority`: `0`…`4` or `P0`…`P4`; anything else is bad input with the rule.
-func parsePriority(_ text: String?) throws(CoordError) -> Int? {
-    guard let text else { return nil }
-    let digits = text.hasPrefix("P") || text.hasPrefix("p") ? String(text.dropFirst()) : text
-    guard let p = Int(digits), TaskCell.priorities.contains(p) else {
-        throw CoordError.usage("invalid priority '\(text)': use 0 (highest) to 4 (lowest)")
-    }
-    return p
 }
 
 /// Prints tasks as a table (ID, priority, status, holder or assignee, title) or a JSON array.

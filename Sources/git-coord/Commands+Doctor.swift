@@ -39,7 +39,7 @@ extension GitCoordCommand {
         func run() throws {
             let coord = try session.open()
             let findings = coord.doctor(fix: fix)
-            let open = findings.filter { $0.level == .problem && !$0.fixed }
+            let open = findings.filter(\.isOpenProblem)
             if output.json {
                 printJSON(.object(["schema": 1, "findings": .array(findings.map(\.json)), "problems": .int(Int64(open.count))]))
             } else {

@@ -62,9 +62,7 @@ extension GitCoordCommand {
                 return
             }
             let job = try coord.runJob(spec)
-            if job.state == .failed {
-                throw CoordError("cannot start \(command.first ?? "?"): \(job.error ?? "failed") (recorded as job \(job.id), failed)", exitCode: 127)
-            }
+            if let failure = job.startFailure { throw failure }
             if output.json { printJSON(job.json) }
             throw ExitCode(job.shellStatus ?? 0)
         }
@@ -95,9 +93,7 @@ extension GitCoordCommand {
             let coord = try session.open()
             coord.noteActivity()
             let now = Clock.nowMilliseconds()
-            let jobs = coord.refreshingLost(try coord.jobRecords()).filter { j in
-                all || j.state == .running || (j.endedAt ?? now) > now - 3_600_000
-            }
+            let jobs = try coord.listJobs(all: all, now: now)
             if output.json {
                 printJSON(.array(jobs.map(\.json)))
                 return

@@ -117,8 +117,7 @@ extension GitCoordCommand.LeaseCommand {
 
         func run() throws {
             let coord = try session.open()
-            let me = mine ? try coord.requireSession() : nil
-            let entries = try coord.leaseEntries().filter { (all || $0.status.isActive) && (me == nil || $0.lease.holder == me) }
+            let entries = try coord.leaseEntries(includeEnded: all, holder: mine ? try coord.requireSession() : nil)
             printLeases(entries, json: output.json, empty: all ? "no leases" : "no leases in force")
         }
     }
@@ -183,23 +182,10 @@ extension GitCoordCommand.LeaseCommand {
         func run() throws {
             guard staged != !paths.isEmpty else { throw CoordError.usage("name paths to check, or pass --staged (not both)") }
             let coord = try session.open()
-            var checked: [String] = []
-            if !staged {
-                guard let root = coord.store.workDir else { throw CoordError.usage("a bare repository has no work tree paths to check") }
-                for p in paths {
-                    guard let rel = LeasePaths.relative(p, root: root) else {
-                        throw CoordError.usage("'\(p)' is not a path inside the work tree \(root)")
-                    }
-                    checked.append(rel)
-                }
-            }
-            // Nothing that could stop a change: no paths to list (the common case, one ref read).
-            guard let guardian = try coord.leaseGuard() else { return report([], coord: coord) }
-            if staged { checked = try coord.stagedPaths() }
-            report(try guardian.hits(checked), coord: coord)
+            report(try coord.leaseCheck(paths, staged: staged))
         }
 
-        func report(_ hits: [LeaseHit], coord: Coord) {
+        func report(_ hits: [LeaseHit]) {
             if output.json { printJSON(.object(["ok": .bool(hits.isEmpty), "hits": .array(hits.map(\.json))])) }
             guard !hits.isEmpty else { return }
             if !output.json {

@@ -76,30 +76,9 @@ struct MCPTarget: ParsableArguments {
     @Flag(help: "Register the server with --channel (Claude Code channel events).")
     var channel = false
 
-    enum Format { case json, toml }
-
-    /// The file to edit, its format, and where receipts are kept (nil outside a repository).
-    func resolve() throws(CoordError) -> (path: String, format: Format, receipts: HookFiles?) {
-        let coord = try? Coord.open()
-        let receipts = coord.map { HookFiles(coord: $0) }
-        switch client {
-        case "claude":
-            if let configFile { return (configFile, .json, receipts) }
-            guard let work = coord?.store.workDir else {
-                throw CoordError.usage("no project here for .mcp.json: run in a worktree, or pass --config PATH")
-            }
-            return (Files.join(work, ".mcp.json"), .json, receipts)
-        case "codex":
-            if let configFile { return (configFile, .toml, receipts) }
-            if let home = ProcessEnvironment.get("CODEX_HOME"), !home.isEmpty { return (Files.join(home, "config.toml"), .toml, receipts) }
-            guard let home = ProcessEnvironment.get("HOME"), !home.isEmpty else { throw CoordError.usage("HOME is not set: pass --config PATH") }
-            return (Files.join(home, ".codex", "config.toml"), .toml, receipts)
-        case "generic":
-            guard let configFile else { throw CoordError.usage("generic needs --config PATH: the client's JSON file with mcpServers (see git coord mcp print generic)") }
-            return (configFile, .json, receipts)
-        default:
-            throw CoordError.usage("unknown client '\(client)': use claude, codex or generic")
-        }
+    /// The file to edit, its format, and where receipts are kept (``MCPConfig/Target``).
+    func resolve() throws(CoordError) -> MCPConfig.Target {
+        try MCPConfig.Target.resolve(client: client, configFile: configFile)
     }
 }
 
@@ -112,14 +91,12 @@ extension GitCoordCommand.MCP {
         @OptionGroup var target: MCPTarget
 
         func run() throws {
-            let (path, format, receipts) = try target.resolve()
-            let before = Files.read(path)
-            let after = format == .json ? try MCPConfig.installJSON(into: before, channel: target.channel)
-                                        : try MCPConfig.installTOML(into: before, channel: target.channel)
-            if after == before { say("git coord mcp already in \(path)"); return }
-            try ClaudeSettings.writeSettings(path, after)
-            if format == .json, let receipts { MCPConfig.setInstallReceipt(MCPConfig.receipt(for: before), receipts, for: path) }
-            say("added git coord mcp to \(path)")
+            let config = try target.resolve()
+            if try MCPConfig.installFile(config, channel: target.channel) {
+                say("added git coord mcp to \(config.path)")
+            } else {
+                say("git coord mcp already in \(config.path)")
+            }
         }
     }
 
@@ -128,20 +105,13 @@ extension GitCoordCommand.MCP {
         @OptionGroup var target: MCPTarget
 
         func run() throws {
-            let (path, format, receipts) = try target.resolve()
-            guard let before = Files.read(path) else { say("no configuration file at \(path)"); return }
-            let after = format == .json ? try MCPConfig.uninstallJSON(from: before, receipt: receipts.flatMap { MCPConfig.installReceipt($0, for: path) })
-                                        : MCPConfig.uninstallTOML(from: before)
-            guard let after else {
-                Files.remove(path)
-                if let receipts { MCPConfig.setInstallReceipt(nil, receipts, for: path) }
-                say("removed \(path), which held only git coord mcp")
-                return
+            let config = try target.resolve()
+            switch try MCPConfig.uninstallFile(config) {
+            case .noFile: say("no configuration file at \(config.path)")
+            case .nothingOurs: say("no git coord mcp in \(config.path)")
+            case .removed: say("removed git coord mcp from \(config.path)")
+            case .deletedFile: say("removed \(config.path), which held only git coord mcp")
             }
-            if after == before { say("no git coord mcp in \(path)"); return }
-            try ClaudeSettings.writeSettings(path, after)
-            if let receipts { MCPConfig.setInstallReceipt(nil, receipts, for: path) }
-            say("removed git coord mcp from \(path)")
         }
     }
 

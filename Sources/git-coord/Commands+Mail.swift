@@ -123,11 +123,9 @@ extension GitCoordCommand {
             if peek && !wait { throw CoordError.usage("--peek goes with --wait (listing never marks messages read)") }
             let (coord, _) = try session.openAsSession()
             if wait {
-                guard let items = try coord.waitForMail(timeoutMs: timeout?.milliseconds, from: from, limit: limit) else {
+                guard try coord.receiveMail(timeoutMs: timeout?.milliseconds, from: from, limit: limit, peek: peek, show: { MailOutput.list($0, json: output.json) }) else {
                     throw ExitCode(1)
                 }
-                MailOutput.list(items, json: output.json)
-                if !peek { try coord.markRead(items.map(\.message.id)) }
                 return
             }
             let items = try coord.inbox(InboxQuery(unreadOnly: unread, from: from, limit: limit))

@@ -50,21 +50,15 @@ extension GitCoordCommand {
             if let since { query.from = try Report.time(since, "--since", now: now) }
             if let from { query.from = try Report.time(from, "--from", now: now) }
             if let until { query.until = try Report.time(until, "--until", now: now) }
-            if let html, html != "-" {
-                let folder = Files.parent(of: html.hasPrefix("/") ? html : Files.join(Files.currentDirectory(), html))
-                guard Files.isDirectory(folder) else {
-                    throw CoordError.usage("cannot write \(html): there is no folder \(folder); create it or choose another path")
-                }
-            }
+            if let html, html != "-" { try GitCoord.Report.checkHTMLDestination(html) }
             let coord = try Coord.open(session: nil)
             let report = try coord.report(query)
             if let html {
-                let page = report.html
                 if html == "-" {
-                    FileOutput.standardOutput.write(page)
+                    FileOutput.standardOutput.write(report.html)
                     return
                 }
-                guard Files.writeAtomically(html, page) else { throw CoordError.data("cannot write \(html)") }
+                let page = try report.writeHTML(to: html)
                 if !output.json {
                     say("wrote \(html) (\(page.utf8.count / 1024) KiB): \(report.eventCount) operations, \(report.jobs.count) jobs, \(report.messageCount) messages")
                     return

@@ -151,15 +151,13 @@ extension GitCoordCommand {
 
         func run() throws {
             let (coord, name) = try session.openAsWriter()
-            let every = every?.milliseconds ?? max(1_000, coord.heartbeatTTL / 3)
-            guard every > 0 else { throw CoordError.usage("--every must be longer than 0 ms, e.g. --every 10s") }
+            if let every, every.milliseconds <= 0 { throw CoordError.usage("--every must be longer than 0 ms, e.g. --every 10s") }
             if detach {
-                let pid = try coord.startDetachedHeartbeat(everyMilliseconds: every, watchPid: watchPid)
+                let pid = try coord.startDetachedHeartbeat(everyMilliseconds: every?.milliseconds, watchPid: watchPid)
                 say("heartbeat for \(name) running as process \(pid)")
                 return
             }
-            coord.reapLostJobs()
-            switch try coord.runHeartbeat(everyMilliseconds: every, watchPid: watchPid, once: once) {
+            switch try coord.runHeartbeat(everyMilliseconds: every?.milliseconds, watchPid: watchPid, once: once) {
             case .once: break
             case .sessionLeft: say("\(name) left; heartbeat stopped")
             case .watchedProcessEnded: say("process \(watchPid.map(String.init) ?? "watched") ended; \(name) recorded dead")

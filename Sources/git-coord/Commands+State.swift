@@ -54,7 +54,7 @@ extension GitCoordCommand.State {
             let parsed: JSONValue
             if parseJSON {
                 do { parsed = try JSONValue.parse(value) } catch {
-                    throw CoordError.usage("VALUE is not JSON the store accepts (\(error.description)); quote text, or drop --json to store it as text")
+                    throw CoordError(.usage, "VALUE is not JSON the store accepts (\(error.description)); quote text, or drop --json to store it as text", cause: error)
                 }
             } else {
                 parsed = .string(value)
@@ -80,9 +80,7 @@ extension GitCoordCommand.State {
             try StateKey.validate(key)
             let coord = try session.open()
             let owner = try of.map { try SessionName.validate($0) } ?? coord.requireSession()
-            guard let entry = try coord.stateEntry(key, of: owner) else {
-                throw CoordError.refused("\(key) is not set in \(owner)'s state")
-            }
+            let entry = try coord.requiredStateEntry(key, of: owner)
             if output.json { printJSON(entry.json) } else { FileOutput.standardOutput.writeText(entry.text + "\n") }
         }
     }
@@ -222,20 +220,10 @@ struct HookTarget: ParsableArguments {
     @Option(name: .customLong("settings"), help: ArgumentHelp("Edit this settings file instead.", valueName: "PATH"))
     var settingsFile: String?
 
-    /// The settings file to edit, and where install receipts are kept: this repository's hooks
-    /// folder, nil outside a repository (then uninstall removes containers it empties, as
-    /// without a receipt). The repository is opened once for both.
-    func resolve() throws(CoordError) -> (path: String, receipts: HookFiles?) {
+    /// The settings file to edit and where install receipts are kept (``HookSettingsTarget``).
+    func resolve() throws(CoordError) -> HookSettingsTarget {
         guard agent == "claude" else { throw CoordError.usage("unknown agent '\(agent)': hooks install supports claude and git; for others see `git coord hooks print generic`") }
-        let needsRepository = settingsFile == nil && scope != .user
-        let coord: Coord?
-        do { coord = try Coord.open(agent: nil) } catch {
-            if needsRepository { throw error }
-            coord = nil
-        }
-        let receipts = coord.map { HookFiles(coord: $0) }
-        if let settingsFile { return (settingsFile, receipts) }
-        return (try scope.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord?.store.workDir), receipts)
+        return try HookSettingsTarget.resolve(scope: scope, settingsFile: settingsFile)
     }
 }
 
@@ -246,11 +234,11 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             if target.agent == "git" { return say(try GitHookGuard.install(try Coord.open())) }
-            let (path, receipts) = try target.resolve()
-            if try ClaudeSettings.installFile(path, binary: Executable.current, receipts: receipts) {
-                say("added git coord hooks to \(path)")
+            let settings = try target.resolve()
+            if try ClaudeSettings.installFile(settings.path, binary: Executable.current, receipts: settings.receipts) {
+                say("added git coord hooks to \(settings.path)")
             } else {
-                say("git coord hooks already in \(path)")
+                say("git coord hooks already in \(settings.path)")
             }
         }
     }
@@ -261,12 +249,12 @@ extension GitCoordCommand.Hooks {
 
         func run() throws {
             if target.agent == "git" { return say(try GitHookGuard.uninstall(try Coord.open())) }
-            let (path, receipts) = try target.resolve()
-            switch try ClaudeSettings.uninstallFile(path, receipts: receipts) {
-            case .noFile: say("no settings file at \(path)")
-            case .nothingOurs: say("no git coord hooks in \(path)")
-            case .removed: say("removed git coord hooks from \(path)")
-            case .deletedFile: say("removed \(path), which held only git coord hooks")
+            let settings = try target.resolve()
+            switch try ClaudeSettings.uninstallFile(settings.path, receipts: settings.receipts) {
+            case .noFile: say("no settings file at \(settings.path)")
+            case .nothingOurs: say("no git coord hooks in \(settings.path)")
+            case .removed: say("removed git coord hooks from \(settings.path)")
+            case .deletedFile: say("removed \(settings.path), which held only git coord hooks")
             }
         }
     }
@@ -287,12 +275,7 @@ extension GitCoordCommand.Hooks {
 
         func run() async throws {
             let coord = try Coord.open(agent: nil)
-            let files: [String]
-            if let settingsFile {
-                files = [settingsFile]
-            } else {
-                files = HookScope.allCases.compactMap { try? $0.settingsFile(home: ProcessEnvironment.get("HOME"), workDir: coord.store.workDir) }
-            }
+            let files = settingsFile.map { [$0] } ?? coord.hookSettingsFiles()
             let findings = await coord.hooksDoctor(settingsFiles: files, binary: Executable.current)
             if output.json {
                 printJSON(.array(findings.map(\.json)))
@@ -362,29 +345,13 @@ extension GitCoordCommand.Hooks {
                 // Outside a repository the hooks have nothing to say.
                 guard let coord = try? Coord.open(session: session.session, agent: payload.probe ? nil : AgentSession.from(payload: payload)) else { return }
                 CommandActivity.coord = coord
-                if payload.probe {
-                    let answer: JSONValue = ["gitCoordProbe": .object(["hook": .string(kind), "binary": .string(Executable.current),
-                                                                       "session": coord.session.map(JSONValue.string) ?? .null])]
-                    printJSON(answer)
-                    return
-                }
-                switch hook {
-                case .sessionStart: result = try coord.runSessionStartHook(payload, maxBytes: maxBytes)
-                case .sessionEnd: result = try coord.runSessionEndHook(payload)
-                case .prompt, .postTool: result = try coord.runNotifyHook(hook, payload)
-                case .stopWait: result = try coord.runStopWaitHook(payload, timeoutMs: timeout.milliseconds)
-                case .preTool: result = try coord.runLeaseGuardHook(input, payload: payload)
-                }
+                result = try coord.runHook(hook, input: input, payload: payload, plain: plain, maxBytes: maxBytes, timeoutMs: timeout.milliseconds)
             } catch {
                 // Exit 2 would block the prompt or the stop: report as a non-blocking error instead.
                 FileOutput.standardError.write("git coord: \(error.message)\n")
                 Glibc.exit(1)
             }
-            if plain {
-                if let text = HookResult.additionalContext(of: result.stdout) { FileOutput.standardOutput.write(text + "\n") }
-            } else {
-                FileOutput.standardOutput.write(result.stdout)
-            }
+            FileOutput.standardOutput.write(result.stdout)
             FileOutput.standardError.write(result.stderr)
             if result.exitCode != 0 { Glibc.exit(result.exitCode) }
         }

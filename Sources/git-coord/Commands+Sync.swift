@@ -71,9 +71,7 @@ extension GitCoordCommand {
             }
             let report = try await coord.sync(remote: remote)
             if output.json { printJSON(report.json) } else { report.lines.forEach(say) }
-            if !report.complete {
-                throw CoordError.refused("not everything reached \(report.remote): " + report.pushFailures.map(\.ref).joined(separator: ", "))
-            }
+            if let incomplete = report.incompleteError { throw incomplete }
         }
 
         func print(_ event: SyncWatchEvent) {

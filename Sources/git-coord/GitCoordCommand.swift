@@ -26,7 +26,8 @@ struct GitCoordCommand: AsyncParsableCommand {
             Run `git coord -C PATH ...` to act on another repository, as with git -C.
 
             Exit status: 0 success, 1 an expected refusal or time-out, 2 bad input (nothing \
-            written), 3 a fault in the repository or its data.
+            written), 3 a fault in the repository or its data, 70 an internal error (a bug in \
+            git-coord: please report it). `run` and `job wait` exit with the job's own status.
             """,
         version: GitCoordVersion.string,
         subcommands: coreCommands + mailCommands + boardCommands + sessionCommands + jobCommands + syncCommands + stateCommands + mcpCommands + leaseCommands + doctorCommands + reportCommands

@@ -31,13 +31,24 @@ public struct TaskDraft: Sendable, Equatable {
 /// Input rules shared by add and edit.
 enum BoardRules {
     static func validatePriority(_ p: Int) throws(CoordError) {
-        guard TaskCell.priorities.contains(p) else {
-            throw CoordError.usage("invalid priority \(p): use 0 (highest) to 4 (lowest)")
-        }
+        guard TaskCell.priorities.contains(p) else { throw invalidPriority(String(p)) }
+    }
+
+    static func invalidPriority(_ shown: String) -> CoordError {
+        CoordError.usage("invalid priority \(shown): use 0 (highest) to 4 (lowest)")
     }
 
     static func validateLabel(_ label: String) throws(CoordError) {
         try SessionName.validate(label, what: "label")
+    }
+}
+
+extension TaskCell {
+    /// Reads a priority as typed on the command line: `0` … `4`, or `P0` … `P4`.
+    public static func priority(parsing text: String) throws(CoordError) -> Int {
+        let digits = text.hasPrefix("P") || text.hasPrefix("p") ? text.dropFirst() : Substring(text)
+        guard let p = Int(digits), priorities.contains(p) else { throw BoardRules.invalidPriority("'\(text)'") }
+        return p
     }
 }
 

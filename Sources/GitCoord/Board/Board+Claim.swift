@@ -31,7 +31,7 @@ extension Coord {
             if let holder = current.holder {
                 if holder == me { outcome = .alreadyHeld(task); return }
                 let since = current.stamp.map { " since " + TimeText.utc($0.milliseconds) } ?? ""
-                throw CoordError.refused("\(id) is claimed by \(holder)\(since)")
+                throw CoordError.refused("\(id) is claimed by \(holder)\(since)", mend: "take another task (git coord board ready), or ask \(holder)")
             }
             let field = Field.claim(epoch: current.epoch, stamp: tx.stamp, holder: me)
             tx.setField(TaskCell.path(id), TaskCell.claimField, field)
@@ -41,7 +41,7 @@ extension Coord {
             tx.subject = "board: claim \(id) \(task.quotedTitle) by \(me)"
             tx.operation = "board.claim"
         }
-        guard let outcome else { throw CoordError.data("claim of \(text) ended without an outcome") }
+        guard let outcome else { throw CoordError.invariant("claim of \(text) ended without an outcome") }
         return outcome
     }
 
@@ -76,7 +76,7 @@ extension Coord {
             tx.subject = "board: release \(id) \(task.quotedTitle) by \(me)\(by)"
             tx.operation = "board.release"
         }
-        guard let result else { throw CoordError.data("release of \(text) ended without a result") }
+        guard let result else { throw CoordError.invariant("release of \(text) ended without a result") }
         return (result, released)
     }
 }

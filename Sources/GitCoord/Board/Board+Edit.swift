@@ -79,7 +79,7 @@ extension Coord {
             tx.operation = "board.edit"
             tx.trailers.append(("Coord-Task", id))
         }
-        guard let result else { throw CoordError.data("edit of \(id) ended without a result") }
+        guard let result else { throw CoordError.invariant("edit of \(id) ended without a result") }
         return result
     }
 }

@@ -24,14 +24,9 @@ public struct BoardIndex: Sendable, Equatable {
 
     public init(tasks: [String: BoardTask] = [:]) { self.tasks = tasks }
 
-    /// Whether a task can be started now: open, unclaimed, and every task it waits for done
-    /// (a dependency this replica does not know counts as not done).
-    public func isReady(_ t: BoardTask) -> Bool {
-        guard t.status == .open else { return false }
-        return t.after.allSatisfy { tasks[$0]?.isDone == true }
-    }
-
-    /// The tasks passing `filter`, by priority, then age, then id.
+    /// The tasks passing `filter`, by priority, then age, then id. A ready task is open,
+    /// unclaimed, and every task it waits for is done (a dependency this replica does not know
+    /// counts as not done).
     public func select(_ filter: TaskFilter) -> [BoardTask] {
         // Fields are read in place through indices: copying 10,000 whole tasks to look at two
         // fields of each was a tenth of a warm `list`.

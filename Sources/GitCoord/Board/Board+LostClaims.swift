@@ -33,7 +33,7 @@ extension Coord {
     public static func lostClaims(before: Snapshot, after: Snapshot, session: String) throws(CoordError) -> [LostClaim] {
         let changes: [TreeChange]
         do { changes = try after.changes(since: before.tree) } catch {
-            throw CoordError.data("cannot compare board states: \(error.message)")
+            throw CoordError.data("cannot compare board states", cause: error, mend: "run `git coord doctor`")
         }
         var lost: [LostClaim] = []
         for change in changes where TaskCell.isTaskPath(change.path) {

@@ -51,7 +51,7 @@ extension Coord {
             tx.subject = "board: \(verb) \(id) \(task.quotedTitle) by \(me)"
             tx.operation = "board.\(verb)"
         }
-        guard let result else { throw CoordError.data("status change of \(text) ended without a result") }
+        guard let result else { throw CoordError.invariant("status change of \(text) ended without a result") }
         return result
     }
 
@@ -70,7 +70,7 @@ extension Coord {
             tx.subject = "board: comment \(id) \(task.quotedTitle) by \(me)"
             tx.operation = "board.comment"
         }
-        guard let made else { throw CoordError.data("comment on \(text) ended without a record") }
+        guard let made else { throw CoordError.invariant("comment on \(text) ended without a record") }
         return made
     }
 

@@ -55,69 +55,30 @@ public enum TaskCell {
     /// Reads a task from its cell. Peer data is untrusted: missing or mistyped fields fall back to
     /// neutral values rather than failing the whole board.
     public static func task(id: String, fields map: FieldMap) -> BoardTask {
-        var after: [String] = []
-        var labels: [String] = []
+        var registers: [(name: String, value: JSONValue)] = []
+        registers.reserveCapacity(map.fields.count)
         for (name, field) in map.fields {
-            guard case .register(_, .bool(true)) = field else { continue }
-            if name.hasPrefix(afterPrefix) {
-                after.append(String(name.dropFirst(afterPrefix.count)))
-            } else if name.hasPrefix(labelPrefix) {
-                labels.append(String(name.dropFirst(labelPrefix.count)))
-            }
+            if case .register(_, let value) = field { registers.append((name, value)) }
         }
-        var claimedBy: String? = nil
-        var claimedAt: Int64? = nil
-        var epoch: Int64 = 0
-        if case .claim(let e, let s, let h)? = map[claimField] {
-            epoch = e
-            claimedBy = h
-            claimedAt = h == nil ? nil : s.milliseconds
-        }
-        let priority = map.value("priority")?.intValue.map { Int(clamping: $0) } ?? defaultPriority
-        let isDone = map.value("status")?.stringValue == "done"
-        return BoardTask(
-            id: id,
-            title: map.value("title")?.stringValue ?? "",
-            desc: map.value("desc")?.stringValue ?? "",
-            priority: min(max(priority, priorities.lowerBound), priorities.upperBound),
-            isDone: isDone,
-            createdBy: map.value("createdBy")?.stringValue ?? "",
-            createdAt: map.value("createdAt")?.intValue ?? 0,
-            assign: map.value("assign")?.stringValue,
-            claimedBy: isDone ? nil : claimedBy,
-            claimedAt: isDone ? nil : claimedAt,
-            claimEpoch: epoch,
-            after: after.sorted(),
-            labels: labels.sorted())
+        let current = claim(map)
+        return task(id: id, registers: registers, claimEpoch: current.epoch, holder: current.holder, claimStamp: current.stamp?.milliseconds)
     }
 
-    /// Reads a task straight from its cell's bytes, for the board view: one JSON parse, no
-    /// canonical-form check and no full stamp parsing, which is most of the cost of reading
-    /// 10,000 tasks. Nil when the bytes are not a field map. Cells reach the local board only
-    /// through the store's writes or a merge that checked them, so this reads what
-    /// ``task(id:fields:)`` reads for every well-formed cell.
+    /// Reads a task straight from its cell's bytes, for the board view: a single pass by
+    /// ``TaskCellScanner``, with no general JSON tree, no canonical-form check and no full stamp
+    /// parsing, which is most of the cost of reading 10,000 tasks. A cell the scanner does not
+    /// take (an escaped string) is read as a ``FieldMap``. Nil when the bytes are not a field map.
+    /// Cells reach the local board only through the store's writes or a merge that checked them,
+    /// so both readers give the same task for every cell the board holds.
     public static func task(id: String, bytes: [UInt8]) -> BoardTask? {
         if let f = TaskCellScanner.scan(bytes) {
             return task(id: id, registers: f.registers, claimEpoch: f.claimEpoch ?? 0, holder: f.claimHolder, claimStamp: f.claimStamp)
         }
-        guard case .object(let o)? = try? JSONValue.parse(bytes) else { return nil }
-        var registers: [(name: String, value: JSONValue)] = []
-        var epoch: Int64 = 0, holder: String? = nil, claimStamp: Int64? = nil
-        for (name, f) in o {
-            guard case .object(let fo) = f, let v = fo["v"] else { continue }
-            if fo["k"] != nil {
-                if name == claimField {
-                    epoch = fo["e"]?.intValue ?? 0
-                    holder = v.stringValue
-                    claimStamp = fo["s"]?.stringValue.flatMap(stampMilliseconds)
-                }
-            } else {
-                registers.append((name, v))
-            }
-        }
-        return task(id: id, registers: registers, claimEpoch: epoch, holder: holder, claimStamp: claimStamp)
+        return (try? FieldMap(bytes: bytes)).map { task(id: id, fields: $0) }
     }
 
+    /// The one decoder of a task: its register fields by name, and its claim field (epoch, holder,
+    /// when claimed). Both readers above give it what they read.
     static func task(id: String, registers: [(name: String, value: JSONValue)], claimEpoch: Int64, holder: String?, claimStamp: Int64?) -> BoardTask {
         var t = BoardTask(id: id, title: "", desc: "", priority: defaultPriority, isDone: false, createdBy: "", createdAt: 0,
                           assign: nil, claimedBy: nil, claimedAt: nil, claimEpoch: claimEpoch, after: [], labels: [])
@@ -146,19 +107,6 @@ public enum TaskCell {
         t.after.sort()
         t.labels.sort()
         return t
-    }
-
-    /// The milliseconds of a stamp's text form (the digits before the first dot).
-    static func stampMilliseconds(_ text: String) -> Int64? {
-        var ms: Int64 = 0
-        var digits = 0
-        for b in text.utf8 {
-            if b == UInt8(ascii: ".") { break }
-            guard b >= 48, b <= 57, digits < 16 else { return nil }
-            ms = ms * 10 + Int64(b - 48)
-            digits += 1
-        }
-        return digits > 0 ? ms : nil
     }
 
     /// The epoch a release of task `id` starts; refuses (exit 3) at the largest epoch allowed,

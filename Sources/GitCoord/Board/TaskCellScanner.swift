@@ -107,7 +107,7 @@ enum TaskCellScanner {
                     if name == TaskCell.claimField {
                         out.claimEpoch = e
                         if case .string(let h) = v { out.claimHolder = h }
-                        out.claimStamp = st.flatMap { stampMilliseconds($0) }
+                        out.claimStamp = st.flatMap { Stamp.milliseconds(of: UnsafeBufferPointer(rebasing: b[$0])) }
                     }
                 } else {
                     out.registers.append((name, v))
@@ -115,19 +115,6 @@ enum TaskCellScanner {
             } while eat(0x2c)
             guard eat(0x7d), i == b.count else { return nil }
             return out
-        }
-
-        func stampMilliseconds(_ r: Range<Int>) -> Int64? {
-            var ms: Int64 = 0
-            var digits = 0
-            for k in r {
-                let c = b[k]
-                if c == 0x2e { break }
-                guard c >= 48, c <= 57, digits < 16 else { return nil }
-                ms = ms * 10 + Int64(c - 48)
-                digits += 1
-            }
-            return digits > 0 ? ms : nil
         }
     }
 }

@@ -19,6 +19,9 @@ public struct Finding: Sendable, Equatable {
     /// Set when `--fix` mended it.
     public var fixed = false
 
+    /// A problem `--fix` did not mend: `git coord doctor` then exits 1.
+    public var isOpenProblem: Bool { level == .problem && !fixed }
+
     public init(_ check: String, _ level: Level, _ text: String, mend: String? = nil) {
         self.check = check
         self.level = level

@@ -193,7 +193,7 @@ public enum ClaudeSettings {
     static func parseRoot(_ bytes: [UInt8]) throws(CoordError) -> JSONSpan {
         let root: JSONSpan
         do { root = try JSONSpan.parse(bytes) } catch {
-            throw CoordError.usage("the settings file is not valid JSON (\(error.description)); fix it first, nothing was changed")
+            throw CoordError(.usage, "the settings file is not valid JSON (\(error.description)); fix it first, nothing was changed", cause: error)
         }
         guard case .object = root else { throw CoordError.usage("the settings file does not hold a JSON object; fix it first, nothing was changed") }
         return root

@@ -188,3 +188,30 @@ extension Coord {
         return lines.joined(separator: "\n")
     }
 }
+
+extension Coord {
+    /// Runs one hook, `git coord hooks run KIND`: what it prints and how it exits, for the agent's
+    /// payload (`input`, read as `payload`).
+    ///
+    /// A probe from `hooks doctor` is answered with who the hook would act as and which binary
+    /// runs it, and nothing else is done. With `plain`, only the text of the answer's
+    /// `additionalContext` is printed (for agents other than Claude Code).
+    public func runHook(_ hook: HookKind, input: [UInt8], payload: HookPayload, plain: Bool = false, maxBytes: Int = Brief.defaultMaxBytes,
+                        timeoutMs: Int64, binary: String = Executable.current) throws(CoordError) -> HookResult {
+        if payload.probe {
+            let answer: JSONValue = ["gitCoordProbe": .object(["hook": .string(hook.rawValue), "binary": .string(binary),
+                                                               "session": session.map(JSONValue.string) ?? .null])]
+            return HookResult(stdout: answer.canonicalString + "\n", stderr: "", exitCode: 0)
+        }
+        var result: HookResult
+        switch hook {
+        case .sessionStart: result = try runSessionStartHook(payload, maxBytes: maxBytes)
+        case .sessionEnd: result = try runSessionEndHook(payload)
+        case .prompt, .postTool: result = try runNotifyHook(hook, payload)
+        case .stopWait: result = try runStopWaitHook(payload, timeoutMs: timeoutMs)
+        case .preTool: result = try runLeaseGuardHook(input, payload: payload)
+        }
+        if plain { result.stdout = HookResult.additionalContext(of: result.stdout).map { $0 + "\n" } ?? "" }
+        return result
+    }
+}

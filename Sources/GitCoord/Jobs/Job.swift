@@ -67,6 +67,13 @@ public struct JobRecord: Sendable, Equatable {
         }
     }
 
+    /// What `run` ends with for a job whose command could not start (exit 127, as a shell
+    /// exits for a command it cannot run); nil for any other job.
+    public var startFailure: CoordError? {
+        guard state == .failed else { return nil }
+        return CoordError(.status(127), "cannot start \(command.first ?? "?"): \(error ?? "failed") (recorded as job \(id), failed)")
+    }
+
     static func signalName(_ s: Int32) -> String? {
         let names: [Int32: String] = [1: "HUP", 2: "INT", 3: "QUIT", 6: "ABRT", 9: "KILL", 11: "SEGV", 13: "PIPE", 14: "ALRM", 15: "TERM"]
         return names[s]
@@ -155,6 +162,18 @@ extension Coord {
             }
         }
         return out.sorted { ($0.startedAt ?? 0, $0.id) > ($1.startedAt ?? 0, $1.id) }
+    }
+
+    /// How long a job that ended stays in the default job list (`git coord jobs`, the MCP `job`
+    /// tool's `list`): an hour.
+    public static let recentJobWindowMs: Int64 = 3_600_000
+
+    /// The jobs to list, newest first, lost ones re-judged first: the running ones and those that
+    /// ended within ``recentJobWindowMs`` of `now`; every job with `all`.
+    public func listJobs(all: Bool = false, now: Int64 = Clock.nowMilliseconds()) throws(CoordError) -> [JobRecord] {
+        refreshingLost(try jobRecords()).filter { j in
+            all || j.state == .running || (j.endedAt ?? now) > now - Coord.recentJobWindowMs
+        }
     }
 
     /// Finds a job by its id or a unique prefix of it, in any session.

@@ -57,7 +57,7 @@ extension Coord {
             tx.subject = "jobs: start \(id)\(spec.name.map { " \($0)" } ?? "") \(spec.command.joined(separator: " ").prefix(120))"
             tx.operation = "jobs.start"
         }
-        guard let job = try jobRecord(id, session: session) else { throw CoordError.data("recorded job \(id) but cannot read it back") }
+        guard let job = try jobRecord(id, session: session) else { throw CoordError.invariant("recorded job \(id) but cannot read it back") }
         return job
     }
 
@@ -78,13 +78,12 @@ extension Coord {
         s.detached = true
         let job = try recordJob(s, supervisorPid: nil)
         if let problem = Executable.problem(job.command[0]) {
-            let failed = try finishFailedStart(job, reason: problem)
-            throw CoordError("cannot start \(job.command[0]): \(problem) (recorded as job \(failed.id), failed)", exitCode: 127)
+            throw try finishFailedStart(job, reason: problem).startFailure ?? CoordError.invariant("job \(job.id) failed to start but is not recorded as failed")
         }
         let argv = [Executable.current, "job", "supervise", "--session", job.session, job.id]
         guard let pid = ProcessRunner.spawnDetached(argv, logTo: Files.join(jobsFolder, job.id + ".supervisor.log")) else {
             _ = try finishFailedStart(job, reason: "cannot start its supervisor \(Executable.current)")
-            throw CoordError.data("cannot start the job supervisor \(Executable.current) (job \(job.id) recorded as failed)")
+            throw CoordError.data("cannot start the job supervisor \(Executable.current) (job \(job.id) recorded as failed)", mend: "check that it still exists and runs; scripts/install.sh installs it again")
         }
         try store.update(DocumentID(.jobs, job.session), as: job.session) { (tx) throws(CoordError) in
             tx.set(Coord.jobPath(job.id), ["supervisorPid": .int(Int64(pid))])

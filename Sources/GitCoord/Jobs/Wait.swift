@@ -19,17 +19,18 @@ extension Coord {
     }
 
     /// Starts `git coord heartbeat` for the acting session as a detached process (own session, no
-    /// terminal) that outlives the caller. Returns its pid.
-    public func startDetachedHeartbeat(everyMilliseconds: Int64, watchPid: Int32?) throws(CoordError) -> Int32 {
+    /// terminal) that outlives the caller, beating every `everyMilliseconds` (nil:
+    /// ``defaultHeartbeatInterval``). Returns its pid.
+    public func startDetachedHeartbeat(everyMilliseconds: Int64? = nil, watchPid: Int32?) throws(CoordError) -> Int32 {
         let name = try requireSession()
         guard try sessionRecord(name) != nil else { throw Coord.notJoined(name) }
         if let watchPid, !ProcessRunner.isAlive(watchPid) {
             throw CoordError.usage("no process \(watchPid) on this host to watch: pass the pid of a running process to --watch-pid")
         }
-        var argv = [Executable.current, "heartbeat", "--session", name, "--every", "\(everyMilliseconds)ms"]
+        var argv = [Executable.current, "heartbeat", "--session", name, "--every", "\(everyMilliseconds ?? defaultHeartbeatInterval)ms"]
         if let watchPid { argv += ["--watch-pid", String(watchPid)] }
         guard let pid = ProcessRunner.spawnDetached(argv, logTo: Files.join(store.localFolder, "heartbeat", name + ".log"), in: Files.currentDirectory()) else {
-            throw CoordError.data("cannot start a detached heartbeat (\(Executable.current))")
+            throw CoordError.data("cannot start a detached heartbeat (\(Executable.current))", mend: "check that it still exists and runs; scripts/install.sh installs it again")
         }
         return pid
     }

@@ -137,7 +137,7 @@ extension Coord {
         if let reason = request.reason, reason.utf8.count > 1000 { throw CoordError.usage("--reason is longer than 1000 bytes; say it shorter") }
         let task = try request.task.map { (t) throws(CoordError) -> String in
             let found = try self.task(t)
-            if found.isDone { throw CoordError.usage("\(found.id) is done; a lease tied to it would end at once") }
+            if found.isDone { throw CoordError.usage("\(found.id) is done; a lease tied to it would end at once", mend: "reopen it first (git coord board reopen \(found.id)), or lease without --task") }
             return found.id
         }
         let id = Lease.makeID()
@@ -148,7 +148,7 @@ extension Coord {
             let values = Lease.fields(holder: me, paths: specs, shared: request.shared, expires: expires, ttl: request.ttl, task: task, reason: request.reason)
             var map = FieldMap()
             for (k, v) in values { map[k] = .register(stamp: tx.stamp, value: v) }
-            guard let lease = Lease(id: id, fields: map) else { throw CoordError.data("cannot build lease \(id)") }
+            guard let lease = Lease(id: id, fields: map) else { throw CoordError.invariant("lease \(id) cannot be read from the fields just made for it") }
             let judge = LeaseJudge(self)
             var ending: [(Lease, String)] = []
             for other in table.leases where other.conflicts(with: lease) {
@@ -168,8 +168,14 @@ extension Coord {
             tx.trailers.append(("Coord-Lease", id))
             made = lease
         }
-        guard let made else { throw CoordError.data("lease \(id) ended without a result") }
+        guard let made else { throw CoordError.invariant("lease \(id) ended without a result") }
         return made
+    }
+
+    /// The leases `lease list` shows, in grant order: those in force (every one with
+    /// `includeEnded`), only `holder`'s when given.
+    public func leaseEntries(includeEnded: Bool, holder: String? = nil) throws(CoordError) -> [LeaseEntry] {
+        try leaseEntries().filter { (includeEnded || $0.status.isActive) && (holder == nil || $0.lease.holder == holder) }
     }
 
     /// Every lease with its status, in grant order.
@@ -329,7 +335,7 @@ extension Coord {
             return (outcome, lease)
         } catch {
             if case .claimed = outcome { _ = try? release(outcome.task.id) }
-            throw CoordError(error.message + "; the claim of \(outcome.task.id) was not kept", exitCode: error.exitCode)
+            throw CoordError(error.kind, error.message + "; the claim of \(outcome.task.id) was not kept", cause: error.cause)
         }
     }
 }

@@ -59,7 +59,7 @@ public enum GitHookGuard {
             guard rename(hook, chained) == 0 else { throw CoordError.data("cannot move \(hook) to \(chained)") }
         }
         Files.makeFolders(folder)
-        guard Files.writeAtomically(hook, script) else { throw CoordError.data("cannot write \(hook)") }
+        guard Files.writeAtomically(hook, script) else { throw CoordError.data("cannot write \(hook)", mend: "check the permissions of \(folder)") }
         chmod(hook, 0o755)
         return Files.exists(chained)
             ? "added the git coord lease guard to \(hook); it runs the hook that was there (now \(chainedName)) after it"
@@ -92,7 +92,29 @@ extension Coord {
         var indexFile = ProcessEnvironment.get("GIT_INDEX_FILE").flatMap { $0.isEmpty ? nil : $0 }
         if let f = indexFile, !f.hasPrefix("/") { indexFile = Files.join(Files.currentDirectory(), f) }
         do { return try store.stagedPaths(indexFile: indexFile) } catch {
-            throw CoordError.data("cannot list the staged paths: \(error.message)")
+            throw CoordError.data("cannot list the staged paths", cause: error, mend: "see what `git status` says about the index")
         }
+    }
+}
+
+extension Coord {
+    /// What `lease check` answers: where `paths` (relative to the repository root, or absolute
+    /// inside the work tree), or with `staged` the paths the next commit changes, run into an
+    /// exclusive lease of another live session.
+    public func leaseCheck(_ paths: [String], staged: Bool) throws(CoordError) -> [LeaseHit] {
+        var checked: [String] = []
+        if !staged {
+            guard let root = store.workDir else { throw CoordError.usage("a bare repository has no work tree paths to check") }
+            for p in paths {
+                guard let rel = LeasePaths.relative(p, root: root) else {
+                    throw CoordError.usage("'\(p)' is not a path inside the work tree \(root)")
+                }
+                checked.append(rel)
+            }
+        }
+        // Nothing that could stop a change: no paths to list (the common case, one ref read).
+        guard let guardian = try leaseGuard() else { return [] }
+        if staged { checked = try stagedPaths() }
+        return try guardian.hits(checked)
     }
 }

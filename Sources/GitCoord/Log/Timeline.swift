@@ -83,7 +83,7 @@ extension Coord {
                     return query.limit <= 0 || taken < query.limit
                 }
             } catch {
-                throw CoordError.data("cannot read the history of \(doc.refName): \(error.message)")
+                throw CoordError.data("cannot read the history of \(doc.refName)", cause: error, mend: "run `git coord doctor`")
             }
         }
         all.sort { a, b in

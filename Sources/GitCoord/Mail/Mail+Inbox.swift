@@ -102,6 +102,18 @@ extension Coord {
         return try inbox(InboxQuery(unreadOnly: true, from: from, limit: limit))
     }
 
+    /// `inbox --wait`: waits as ``waitForMail(timeoutMs:from:limit:)`` does, hands the unread
+    /// messages to `show`, then marks them read unless `peek`. They are marked only once shown,
+    /// so a waiter stopped in between leaves them unread for the next one. Returns false on
+    /// time-out (nothing shown, nothing marked).
+    public func receiveMail(timeoutMs: Int64?, from: String? = nil, limit: Int? = nil, peek: Bool = false,
+                            show: ([InboxItem]) -> Void) throws(CoordError) -> Bool {
+        guard let items = try waitForMail(timeoutMs: timeoutMs, from: from, limit: limit) else { return false }
+        show(items)
+        if !peek { try markRead(items.map(\.message.id)) }
+        return true
+    }
+
     /// Reads one message (any unique prefix of its id) and marks it read when it was received.
     public func show(_ idPrefix: String, markRead mark: Bool = true) throws(CoordError) -> InboxItem {
         let me = try requireSession()

@@ -37,7 +37,7 @@ extension Coord {
             tx.trailers = [("Coord-Message", id)]
         }
         try markRead([id])
-        guard let made else { throw CoordError.data("acknowledged \(id) but cannot read the receipt back") }
+        guard let made else { throw CoordError.invariant("acknowledged \(id) but cannot read the receipt back") }
         return (made, isNew)
     }
 

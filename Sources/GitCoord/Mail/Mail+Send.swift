@@ -62,7 +62,7 @@ extension Coord {
                               thread: message.thread, ackRequired: out.ackRequired)
         // The sender's note first, holding the whole message: if it cannot be written the send
         // reached nobody; once it is, a delivery that fails can be finished from it
-        // (``finishSend(_:)``, `git coord doctor --fix`) without a second copy anywhere.
+        // (`git coord doctor --fix`) without a second copy anywhere.
         try store.update(Mail.mailbox(me), as: me) { (tx) throws(CoordError) in
             tx.putRecord(Mail.sentPath(id), Mail.noteRecord(note, message))
             tx.subject = "mail: sent \(id) to \(recipients.joined(separator: ","))"
@@ -73,7 +73,7 @@ extension Coord {
         for r in recipients {
             do { try deliver(message, to: r) } catch {
                 let missing = recipients.filter { !reached.contains($0) }
-                throw CoordError.data("message \(id) is in your sent messages but did not reach \(missing.joined(separator: ", ")) (\(error.message)); run `git coord doctor --fix` to finish delivering it (sending it again would deliver a second copy\(reached.isEmpty ? "" : " to " + reached.joined(separator: ", ")))")
+                throw CoordError(.data, "message \(id) is in your sent messages but did not reach \(missing.joined(separator: ", ")) (\(error.message)); run `git coord doctor --fix` to finish delivering it (sending it again would deliver a second copy\(reached.isEmpty ? "" : " to " + reached.joined(separator: ", ")))", cause: error)
             }
             reached.append(r)
         }
@@ -93,20 +93,6 @@ extension Coord {
             tx.operation = "mail.send"
             tx.trailers = [("Coord-Message", message.id)]
         }
-    }
-
-    /// Finishes sends of this session that did not reach every recipient: each recipient whose
-    /// mailbox lacks the message gets it from the sender's note. Returns the ids it delivered,
-    /// with the recipients.
-    @discardableResult
-    public func finishSends() throws(CoordError) -> [(id: String, to: [String])] {
-        let me = try requireSession()
-        var done: [(id: String, to: [String])] = []
-        for (message, missing) in try unfinishedSends(of: me) {
-            for r in missing { try deliver(message, to: r) }
-            done.append((message.id, missing))
-        }
-        return done
     }
 
     /// The messages `session` sent that some recipient's mailbox lacks, with those recipients.

@@ -57,7 +57,7 @@ struct UnreadIndex {
         do {
             try apply(&state.unread, box: box, seen: seen, baseMail: baseMail, baseSeen: baseSeen)
         } catch {
-            throw CoordError.data("cannot read \(Mail.mailbox(session).refName): \(error.message)")
+            throw CoordError.data("cannot read \(Mail.mailbox(session).refName)", cause: error, mend: "run `git coord doctor`")
         }
         state.mailTree = (box.tree ?? .zero).hex
         state.seenTree = (seen.tree ?? .zero).hex

@@ -21,6 +21,22 @@ extension Report {
         return h.out
     }
 
+    /// Refuses an HTML destination in a folder that does not exist, before any report is built.
+    public static func checkHTMLDestination(_ path: String) throws(CoordError) {
+        let folder = Files.parent(of: path.hasPrefix("/") ? path : Files.join(Files.currentDirectory(), path))
+        guard Files.isDirectory(folder) else {
+            throw CoordError.usage("cannot write \(path): there is no folder \(folder); create it or choose another path")
+        }
+    }
+
+    /// Writes ``html`` to `path` atomically and returns the page.
+    @discardableResult
+    public func writeHTML(to path: String) throws(CoordError) -> String {
+        let page = html
+        guard Files.writeAtomically(path, page) else { throw CoordError.data("cannot write \(path)", mend: "check the folder's permissions and free space") }
+        return page
+    }
+
     func writeTables(into h: inout HTMLWriter) {
         var anchored = Set<String>()
         h.table("Ended, stale or left", id: "ended", ["Session", "State", "At", "Last seen", "Why", "Still holds", "Jobs lost or unfinished"], ends) { h, e in

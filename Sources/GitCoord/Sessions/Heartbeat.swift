@@ -109,12 +109,17 @@ public enum HeartbeatEnd: Sendable, Equatable {
 }
 
 extension Coord {
-    /// Beats for the acting session every `everyMilliseconds` until the watched process ends
-    /// (recorded as ended, so the session reads dead at once) or the session leaves.
+    /// The time between beats when none is given: a third of ``heartbeatTTL``, at least a second.
+    public var defaultHeartbeatInterval: Int64 { max(1_000, heartbeatTTL / 3) }
+
+    /// Beats for the acting session every `everyMilliseconds` (nil: ``defaultHeartbeatInterval``)
+    /// until the watched process ends (recorded as ended, so the session reads dead at once) or
+    /// the session leaves. Jobs whose supervisor vanished are marked lost first.
     ///
     /// With no `watchPid`, the pid `join --pid` recorded is watched when it is on this host.
     /// The watch uses a pidfd where the kernel has one, so an end is noticed within milliseconds.
-    public func runHeartbeat(everyMilliseconds: Int64, watchPid: Int32?, once: Bool = false) throws(CoordError) -> HeartbeatEnd {
+    public func runHeartbeat(everyMilliseconds: Int64? = nil, watchPid: Int32?, once: Bool = false) throws(CoordError) -> HeartbeatEnd {
+        reapLostJobs()
         let name = try requireSession()
         guard let record = try sessionRecord(name) else { throw Coord.notJoined(name) }
         var watched = watchPid
@@ -128,7 +133,7 @@ extension Coord {
         try beat(name, pid: watched, ended: false)
         if once { return .once }
         let watch = watched.map { ProcessWatch($0) }
-        let every = max(everyMilliseconds, 10)
+        let every = max(everyMilliseconds ?? defaultHeartbeatInterval, 10)
         while true {
             let ended: Bool
             if let watch { ended = watch.waitForExit(timeoutMilliseconds: every) } else {

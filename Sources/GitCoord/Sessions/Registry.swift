@@ -78,7 +78,7 @@ extension Coord {
         }
         // A join starts a new incarnation: a fresh beat, with this pid (or none) and no end.
         try beat(name, pid: pid, clearPid: pid == nil, ended: false)
-        guard let record = try sessionRecord(name) else { throw CoordError.data("joined \(name) but cannot read it back") }
+        guard let record = try sessionRecord(name) else { throw CoordError.invariant("joined \(name) but cannot read it back") }
         return record
     }
 
@@ -116,7 +116,7 @@ extension Coord {
             tx.subject = "sessions: leave \(name)"
             tx.operation = "sessions.leave"
         }
-        guard let record = try sessionRecord(name) else { throw CoordError.data("left \(name) but cannot read it back") }
+        guard let record = try sessionRecord(name) else { throw CoordError.invariant("left \(name) but cannot read it back") }
         return record
     }
 

@@ -45,7 +45,7 @@ extension Coord {
             tx.trailers = [("Coord-Key", key)]
         }
         if let result { return StateEntry(key: key, value: value, stamp: result.stamp) }
-        guard let entry = try stateEntry(key, of: owner) else { throw CoordError.data("wrote \(key) but cannot read it back") }
+        guard let entry = try stateEntry(key, of: owner) else { throw CoordError.invariant("wrote \(key) but cannot read it back") }
         return entry
     }
 
@@ -65,6 +65,13 @@ extension Coord {
         try StateKey.validate(key)
         let snap = try store.snapshot(DocumentID(.state, session))
         return try Coord.entry(key, snap.fields(StateKey.path(key)))
+    }
+
+    /// The value of `key` in `session`'s state; refused (exit 1) when the key is not set, as
+    /// `state get` answers.
+    public func requiredStateEntry(_ key: String, of session: String) throws(CoordError) -> StateEntry {
+        guard let entry = try stateEntry(key, of: session) else { throw CoordError.refused("\(key) is not set in \(session)'s state") }
+        return entry
     }
 
     /// Every key set in `session`'s state, sorted by key.

@@ -35,12 +35,12 @@ public final class CoordStore {
         let repo: Repository
         do { repo = try Repository.open(at: path) } catch {
             guard error.isOwnership else {
-                throw CoordError.usage("not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH (libgit2: \(error.message))")
+                throw CoordError(.usage, "not in a git repository (\(path ?? Files.currentDirectory())): run git coord inside a work tree or clone, or pass -C PATH (libgit2: \(error.message))", cause: error)
             }
             repo = try openTrusted(at: path, error)
         }
         if let fmt = repo.configString("extensions.refStorage"), fmt != "files" {
-            throw CoordError.data("this repository stores refs as \(fmt), which libgit2 \(Libgit2.version) cannot read; git-coord needs the files ref store")
+            throw CoordError.data("this repository stores refs as \(fmt), which libgit2 \(Libgit2.version) cannot read; git-coord needs the files ref store", mend: "convert it with `git refs migrate --ref-format=files` (git 2.46 or later)")
         }
         if repo.configString("coord.fsync") == "true" { Libgit2.setFsync(true) }
         return CoordStore(repository: repo, session: session)
@@ -55,7 +55,7 @@ public final class CoordStore {
             Libgit2.setOwnerValidation(false)
             if let repo = try? Repository.open(at: path) { return repo }
         }
-        throw CoordError.usage("detected dubious ownership of the repository at \(place) (\(error.message)): it belongs to another user; if you trust it, run `git config --global --add safe.directory \(place)`")
+        throw CoordError(.usage, "detected dubious ownership of the repository at \(place) (\(error.message)): it belongs to another user; if you trust it, run `git config --global --add safe.directory \(place)`", cause: error)
     }
 
     /// The folder under the common git dir where git-coord keeps local, unsynced files.
@@ -66,7 +66,7 @@ public final class CoordStore {
     /// The document's tip commit, nil when it does not exist.
     public func tip(_ doc: DocumentID) throws(CoordError) -> ObjectID? {
         do { return try repository.referenceTarget(doc.refName) } catch {
-            throw CoordError.data("cannot read \(doc.refName): \(error.message)")
+            throw CoordError.data("cannot read \(doc.refName)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -86,7 +86,7 @@ public final class CoordStore {
         do {
             return try repository.references(matching: glob).compactMap { DocumentID(refName: $0.name) }
         } catch {
-            throw CoordError.data("cannot list \(glob): \(error.message)")
+            throw CoordError.data("cannot list \(glob)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -135,7 +135,7 @@ public final class CoordStore {
                 // rename of the new object into it; that is transient, so try a few more times.
                 objectFailures += 1
                 if objectFailures < 5 { Clock.sleep(milliseconds: 5); continue }
-                throw CoordError.data("cannot write \(doc.refName): \(error.message)")
+                throw CoordError.data("cannot write \(doc.refName)", cause: error, mend: "check the free space and the permissions of the git directory")
             }
             do {
                 try repository.compareAndSwapReference(doc.refName, to: commit, expected: snap.commit, message: tx.subject)
@@ -152,15 +152,15 @@ public final class CoordStore {
                     attempt -= 1  // waiting on a lock is not a lost race
                     if !LockRecovery.recover(ref: doc.refName, commonDir: repository.commonDir, staleAfter: staleLockSeconds),
                        waited > lockTimeoutSeconds {
-                        throw CoordError.data("\(doc.refName) is locked by another writer (\(Files.join(repository.commonDir, doc.refName)).lock) and has been for \(Int(waited)) s; if no git process is running, remove that file")
+                        throw CoordError(.data, "\(doc.refName) is locked by another writer (\(Files.join(repository.commonDir, doc.refName)).lock) and has been for \(Int(waited)) s; if no git process is running, remove that file", cause: error)
                     }
                     Clock.sleep(milliseconds: Double.random(in: 1...20))
                 default:
-                    throw CoordError.data("cannot update \(doc.refName): \(error.message)")
+                    throw CoordError.data("cannot update \(doc.refName)", cause: error, mend: "run `git coord doctor`")
                 }
             }
         }
-        throw CoordError.data("gave up writing \(doc.refName) after \(maxAttempts) attempts lost to other writers")
+        throw CoordError.data("gave up writing \(doc.refName) after \(maxAttempts) attempts lost to other writers", mend: "nothing was written; run the command again")
     }
 
     /// Builds blobs, trees and the commit of a transaction; nil when the tree does not change.

@@ -72,7 +72,7 @@ extension CoordStore {
             let tree = updates.isEmpty && ours != nil ? ours! : try repo.updateTree(base: ours, updates)
             return PeerJoin(tree: tree, applied: updates.isEmpty ? [] : applied, rejected: rejected, maxAcceptedStamp: maxAccepted)
         } catch {
-            throw CoordError.data("cannot merge \(document): \(error.message)")
+            throw CoordError.data("cannot merge \(document)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -124,7 +124,7 @@ extension CoordStore {
         do {
             return try repository.createCommit(tree: join.tree, parents: parents, message: Trailers.message(subject: subject, trailers), author: sig)
         } catch {
-            throw CoordError.data("cannot merge \(doc.refName): \(error.message)")
+            throw CoordError.data("cannot merge \(doc.refName)", cause: error, mend: "check the free space and the permissions of the git directory")
         }
     }
 
@@ -143,7 +143,7 @@ extension CoordStore {
     /// Reads a commit of `doc`.
     func commitInfo(_ id: ObjectID, _ doc: DocumentID) throws(CoordError) -> CommitInfo {
         do { return try repository.commit(id) } catch {
-            throw CoordError.data("cannot read \(doc.refName) at \(id): \(error.message)")
+            throw CoordError.data("cannot read \(doc.refName) at \(id)", cause: error, mend: "run `git coord doctor`")
         }
     }
 

@@ -24,7 +24,7 @@ public struct Snapshot {
                 self.damaged = true
                 return
             }
-            throw CoordError.data("\(document.refName) points at \(commit?.hex ?? "?"), which is not a readable commit (\(error.message)): run `git coord doctor`")
+            throw CoordError(.data, "\(document.refName) points at \(commit?.hex ?? "?"), which is not a readable commit (\(error.message)): run `git coord doctor`", cause: error)
         }
         self.damaged = false
         guard let tree else { return }
@@ -55,7 +55,7 @@ public struct Snapshot {
             guard let e = try repository.treeEntry(tree, path: path), e.kind == .blob else { return nil }
             return try repository.readBlob(e.id)
         } catch {
-            throw CoordError.data("cannot read \(path) in \(document.refName): \(error.message)")
+            throw CoordError.data("cannot read \(path) in \(document.refName)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -75,7 +75,7 @@ public struct Snapshot {
     public func blobs(under folder: String? = nil) throws(CoordError) -> [TreeChange] {
         guard let tree else { return [] }
         do { return try repository.allBlobs(in: tree, under: folder) } catch {
-            throw CoordError.data("cannot list \(folder ?? "/") in \(document.refName): \(error.message)")
+            throw CoordError.data("cannot list \(folder ?? "/") in \(document.refName)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -87,7 +87,7 @@ public struct Snapshot {
             guard let e = try repository.treeEntry(tree, path: folder), e.kind == .tree else { return [] }
             return try repository.treeEntries(e.id)
         } catch {
-            throw CoordError.data("cannot list \(folder) in \(document.refName): \(error.message)")
+            throw CoordError.data("cannot list \(folder) in \(document.refName)", cause: error, mend: "run `git coord doctor`")
         }
     }
 
@@ -124,7 +124,7 @@ public struct Snapshot {
     public func commitInfo() throws(CoordError) -> CommitInfo? {
         guard let commit, !damaged else { return nil }
         do { return try repository.commit(commit) } catch {
-            throw CoordError.data("cannot read commit \(commit) of \(document.refName): \(error.message)")
+            throw CoordError.data("cannot read commit \(commit) of \(document.refName)", cause: error, mend: "run `git coord doctor`")
         }
     }
 

@@ -18,12 +18,27 @@ public struct Stamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3,
-              parts[0].utf8.count >= 1, parts[0].utf8.count <= 16, parts[0].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              let ms = Stamp.milliseconds(of: parts[0].utf8),
               parts[1].utf8.count >= 1, parts[1].utf8.count <= 9, parts[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-              let ms = Int64(parts[0]), let c = Int64(parts[1]),
+              let c = Int64(parts[1]),
               SessionName.isValid(String(parts[2]))
         else { return nil }
         self.init(milliseconds: ms, counter: c, session: String(parts[2]))
+    }
+
+    /// The milliseconds of a stamp's text form, its 1 to 16 digits before the first dot (or the
+    /// end); nil when they are not that. Reads nothing after them: the board view reads claim
+    /// times this way without parsing whole stamps.
+    static func milliseconds<Bytes: Collection<UInt8>>(of utf8: Bytes) -> Int64? {
+        var ms: Int64 = 0
+        var digits = 0
+        for b in utf8 {
+            if b == UInt8(ascii: ".") { break }
+            guard b >= 48, b <= 57, digits < 16 else { return nil }
+            ms = ms * 10 + Int64(b - 48)
+            digits += 1
+        }
+        return digits > 0 ? ms : nil
     }
 
     public var description: String {

@@ -57,7 +57,7 @@ public struct View<State: Codable> {
         if base == snap.tree && (base != nil || snap.tree == nil) && Files.exists(path) { return (state, snap) }
         let changes: [TreeChange]
         do { changes = try snap.changes(since: base) } catch {
-            throw CoordError.data("cannot read \(document.refName): \(error.message)")
+            throw CoordError.data("cannot read \(document.refName)", cause: error, mend: "run `git coord doctor`")
         }
         try apply(&state, changes, snap)
         save(store, state: state, tree: snap.tree)

@@ -18,7 +18,7 @@ extension Coord {
             return "remote \(remote) already fetches refs/coord/*"
         }
         do { try store.addConfigValue(key, spec) } catch {
-            throw CoordError.data("cannot add fetch refspec to \(remote): \(error.message)")
+            throw CoordError.data("cannot add fetch refspec to \(remote)", cause: error, mend: "add it with `git config --add \(key) '\(spec)'`")
         }
         if store.config("coord.remote") == nil {
             try? store.setConfig("coord.remote", remote)

@@ -47,7 +47,7 @@ extension Coord {
         for round in 1...max(1, maxRounds) {
             report.rounds = round
             var t0 = Clock.monotonicNanoseconds()
-            do { try await transport.fetch() } catch { throw CoordError.refused(error.description + " (check `git remote -v` and that you can `git fetch \(remote)`)") }
+            do { try await transport.fetch() } catch { throw CoordError(.refused, error.description + " (check `git remote -v` and that you can `git fetch \(remote)`)", cause: error) }
             report.fetchMs += Coord.msSince(&t0)
             let merged = try mergeTracked(transport, policy: policy ?? PeerPolicy(now: store.now()), into: &report)
             report.mergeMs += Coord.msSince(&t0)
@@ -56,7 +56,7 @@ extension Coord {
             await beforePush?(round)
             let statuses: [PushStatus]
             do { statuses = try await transport.push(items.map(\.item)) } catch {
-                throw CoordError.refused(error.description + " (fetched and merged; nothing pushed)")
+                throw CoordError(.refused, error.description + " (fetched and merged; nothing pushed)", cause: error)
             }
             report.pushMs += Coord.msSince(&t0)
             behind = []
@@ -104,7 +104,7 @@ extension Coord {
         var replacing: [String: ObjectID] = [:]
         let tracked: [(name: String, target: ObjectID)]
         do { tracked = try store.references(matching: transport.refs.glob) } catch {
-            throw CoordError.data("cannot list \(transport.refs.glob): \(error.message)")
+            throw CoordError.data("cannot list \(transport.refs.glob)", cause: error, mend: "run `git coord doctor`")
         }
         for (name, target) in tracked {
             let local = transport.refs.local(name)
@@ -171,7 +171,7 @@ extension Coord {
                 }
             }
         } catch {
-            throw CoordError.data("cannot plan the push: \(error.message)")
+            throw CoordError.data("cannot plan the push", cause: error, mend: "run `git coord doctor`")
         }
         return out
     }

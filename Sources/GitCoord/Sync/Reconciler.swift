@@ -59,14 +59,14 @@ struct Reconciler {
                         Clock.sleep(milliseconds: Double.random(in: 1...20))
                         continue
                     default:
-                        throw CoordError.data("cannot update \(doc.refName): \(error.message)")
+                        throw CoordError.data("cannot update \(doc.refName)", cause: error, mend: "run `git coord doctor`")
                     }
                 }
                 rejected.append(contentsOf: refused)
                 return .moved(describe(doc, from: local, to: target, how: how, applied: applied))
             }
         }
-        throw CoordError.data("gave up merging \(doc.refName): local writers kept moving it")
+        throw CoordError.data("gave up merging \(doc.refName): local writers kept moving it", mend: "run the sync again")
     }
 
     /// What to do with one document: nothing, skip it, or move the local ref.
@@ -133,13 +133,13 @@ struct Reconciler {
             let base = try store.mergeBase(local, remote)
             return .arrival(base: try base.map { (b) throws(GitError) in try store.treeOfCommit(b) })
         } catch {
-            throw CoordError.data("cannot find what \(doc.refName) shares with the remote: \(error.message)")
+            throw CoordError.data("cannot find what \(doc.refName) shares with the remote", cause: error, mend: "run `git coord doctor`")
         }
     }
 
     func descends(_ commit: ObjectID, from ancestor: ObjectID) throws(CoordError) -> Bool {
         do { return try store.isDescendant(commit, of: ancestor) } catch {
-            throw CoordError.data("cannot compare history of \(commit) and \(ancestor): \(error.message)")
+            throw CoordError.data("cannot compare history of \(commit) and \(ancestor)", cause: error, mend: "run `git coord doctor`")
         }
     }
 

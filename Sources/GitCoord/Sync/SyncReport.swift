@@ -34,6 +34,11 @@ public struct SyncReport: Sendable, Equatable {
 
     /// Whether everything local reached the remote.
     public var complete: Bool { pushFailures.isEmpty }
+
+    /// The refusal a sync that left refs behind ends with (exit 1), nil when it is complete.
+    public var incompleteError: CoordError? {
+        complete ? nil : CoordError.refused("not everything reached \(remote): " + pushFailures.map(\.ref).joined(separator: ", "))
+    }
 }
 
 /// One local document moved by a sync.

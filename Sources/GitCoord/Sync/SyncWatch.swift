@@ -101,14 +101,14 @@ extension Coord {
             for (name, target) in try store.references(matching: "refs/coord/*") { out[name] = target }
             return out
         } catch {
-            throw CoordError.data("cannot list refs/coord/*: \(error.message)")
+            throw CoordError.data("cannot list refs/coord/*", cause: error, mend: "run `git coord doctor`")
         }
     }
 
     /// Whether the remote's refs (by `ls-remote`) differ from those last fetched.
     func remoteMoved(_ transport: GitTransport) async throws(CoordError) -> Bool {
         do { return try await transport.listRemote() != trackedRefs(transport) } catch {
-            throw CoordError.refused(error.description)
+            throw CoordError(.refused, error.description, cause: error)
         }
     }
 
