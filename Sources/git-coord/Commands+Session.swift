@@ -157,6 +157,7 @@ extension GitCoordCommand {
                 say("heartbeat for \(name) running as process \(pid)")
                 return
             }
+            coord.reapLostJobs()
             switch try coord.runHeartbeat(everyMilliseconds: every?.milliseconds, watchPid: watchPid, once: once) {
             case .once: break
             case .sessionLeft: say("\(name) left; heartbeat stopped")

@@ -114,12 +114,12 @@ extension Coord {
 
     /// Beats for the acting session every `everyMilliseconds` (nil: ``defaultHeartbeatInterval``)
     /// until the watched process ends (recorded as ended, so the session reads dead at once) or
-    /// the session leaves. Jobs whose supervisor vanished are marked lost first.
+    /// the session leaves. (The command line marks jobs whose supervisor vanished as lost first,
+    /// ``reapLostJobs()``: that rule belongs to the jobs, above the sessions.)
     ///
     /// With no `watchPid`, the pid `join --pid` recorded is watched when it is on this host.
     /// The watch uses a pidfd where the kernel has one, so an end is noticed within milliseconds.
     public func runHeartbeat(everyMilliseconds: Int64? = nil, watchPid: Int32?, once: Bool = false) throws(CoordError) -> HeartbeatEnd {
-        reapLostJobs()
         let name = try requireSession()
         guard let record = try sessionRecord(name) else { throw Coord.notJoined(name) }
         var watched = watchPid
