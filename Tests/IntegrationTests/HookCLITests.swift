@@ -126,14 +126,15 @@ extension String {
     }
 
     static func waitForPid(_ file: String, not old: Int32?) -> Int32 {
-        for _ in 0..<600 {
-            // waiter.pid: the pid, then the process's start on the next line.
-            if let text = Files.readString(file), let line = text.split(separator: "\n").first,
-               let pid = Int32(line), pid != old { return pid }
-            Clock.sleep(milliseconds: 25)
+        var pid: Int32 = -1
+        // waiter.pid: the pid, then the process's start on the next line.
+        let recorded = eventually {
+            guard let line = Files.readString(file)?.split(separator: "\n").first, let p = Int32(line), p != old else { return false }
+            pid = p
+            return true
         }
-        Issue.record("no waiter pid in \(file)")
-        return -1
+        if !recorded { Issue.record("no waiter pid in \(file)") }
+        return pid
     }
 
     @Test func installThenUninstallThroughTheCLIRestoresTheSettingsFile() throws {

@@ -145,7 +145,8 @@ import Foundation
         let expected = Set((1...16).flatMap { k in (1...100).map { "s\(k)-\($0)" } })
         #expect(Set(items.map(\.message.body)) == expected)
         #expect(try repo.coord("bob").unreadIDs().count == 1600)
-        repo.waitForDetachedGC()  // fsck beside a writer's detached gc could find a pruned file gone
+        // fsck beside a writer's detached gc could find a pruned file gone.
+        #expect(repo.waitForDetachedGC(), "a detached git gc still runs")
         let fsck = Shell.run(["git", "fsck", "--strict", "--no-progress", "--no-dangling"], in: repo.path)
         #expect(fsck.status == 0, "\(fsck.stdout) \(fsck.stderr)")
         for k in [1, 16] { #expect(try repo.coord("s\(k)").sent().count == 100) }

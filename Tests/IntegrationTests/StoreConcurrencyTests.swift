@@ -35,7 +35,7 @@ import Glibc
         #expect(commits == "1600\n")
         // The writers may have started a git gc (one write in 1,000 does); fsck beside its prune
         // would find listed loose objects gone. After it, every object must be present.
-        repo.waitForDetachedGC()
+        #expect(repo.waitForDetachedGC(), "a detached git gc still runs")
         let fsck = Shell.run(["git", "fsck", "--strict", "--no-progress", "--no-dangling"], in: repo.path)
         #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
     }
@@ -67,7 +67,7 @@ import Glibc
             present[v["label"]!.stringValue!, default: []].insert(v["i"]!.intValue!)
         }
         #expect(present == Dictionary(uniqueKeysWithValues: (0..<4).map { ("g\($0)", Set(Int64(0)..<150)) }))
-        repo.waitForDetachedGC()
+        #expect(repo.waitForDetachedGC(), "a detached git gc still runs")
         let fsck = Shell.run(["git", "fsck", "--strict", "--no-progress", "--no-dangling"], in: repo.path)
         #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
     }
@@ -111,7 +111,7 @@ import Glibc
             #expect(done.isSubset(of: present[label] ?? []), "\(label): completed writes missing: \(done.subtracting(present[label] ?? []).sorted().prefix(5))")
         }
         #expect(present["after"] == [0, 1, 2])
-        repo.waitForDetachedGC()
+        #expect(repo.waitForDetachedGC(), "a detached git gc still runs")
         let fsck = Shell.run(["git", "fsck", "--strict", "--no-progress", "--no-dangling"], in: repo.path)
         #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
     }
