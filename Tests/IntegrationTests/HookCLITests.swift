@@ -112,7 +112,8 @@ extension String {
         #expect(Self.waitForPid(pidFile, not: firstPid) == second.pid)
         let replaced = first.wait()
         #expect(replaced.status == 0 && replaced.stdout.isEmpty && replaced.stderr.isEmpty)
-        Clock.sleep(milliseconds: 300)
+        // Send once the second waiter has looked and armed its watch: only a wake-up can end it.
+        #expect(eventually { Shell.isBlockedInPoll(second.pid) }, "the second waiter never slept in poll()")
         let start = Clock.monotonicNanoseconds()
         let id = t.send(["worker-1", "-m", "wake up: T-3 is yours"])
         let woke = second.wait()

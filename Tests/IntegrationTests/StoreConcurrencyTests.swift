@@ -88,6 +88,7 @@ import Glibc
         var completed: [String: Set<Int64>] = [:]
         for r in running.sorted(by: { $0.killAfterMs < $1.killAfterMs }) {
             let elapsed = Double(Clock.monotonicNanoseconds() - t0) / 1e6
+            // Not a wait: the random moment of the kill is the subject of this test.
             Clock.sleep(milliseconds: r.killAfterMs - elapsed)
             kill(r.process.pid, SIGKILL)
             let result = r.process.wait()
