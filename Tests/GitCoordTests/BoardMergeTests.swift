@@ -110,7 +110,7 @@ struct BoardOp: CustomStringConvertible {
     /// converge to the same commit (so the same tree) and lose no operation.
     @Test func concurrentBoardOperationsOnTwoClonesConvergeAndLoseNothing() async throws {
         let ops = Gen.int(in: 0...100_000).map(BoardOp.init).array(of: 0...16)
-        await propertyCheck(count: 10, input: ops, ops) { opsA, opsB in
+        await forAll(count: 10, input: ops, ops) { opsA, opsB in
             var baseTasks: [String] = []
             let r = try BoardReplicas { seed in
                 baseTasks = try seed.addTasks((0..<4).map { TaskDraft(title: "base \($0)") }).map(\.id)

@@ -71,7 +71,7 @@ struct MailFixture {
     /// times (here over 200 days, so ids wrap around their 1,024 windows four times), they give
     /// exactly the newest N of the whole mailbox, also with --from.
     @Test func theNewestNFromTheLatestWindowsAreTheNewestOfTheWholeMailbox() async throws {
-        await propertyCheck(count: 10, input: Gen.int(in: 0...1_000_000).array(of: 15...45)) { offsets in
+        await forAll(count: 10, input: Gen.int(in: 0...1_000_000).array(of: 15...45)) { offsets in
             let f = try MailFixture([("alice", nil), ("bob", nil), ("carol", nil)])
             let base = Clock.nowMilliseconds() - 200 * 86_400_000
             for (k, o) in offsets.enumerated() {

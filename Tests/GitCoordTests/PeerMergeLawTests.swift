@@ -66,7 +66,7 @@ struct PeerMutation: Sendable, CustomStringConvertible {
         let repo = try TempRepo()
         let store = try repo.store("s")
         var round = 0
-        await propertyCheck(count: 40, input: Self.ops, Self.ops, Self.mutations) { xa, xb, xm in
+        await forAll(count: 40, input: Self.ops, Self.ops, Self.mutations) { xa, xb, xm in
             round += 1
             let a = try DocumentMergeTests.apply(xa.map(DocOp.init), to: DocumentID(.state, "p\(round)-a"), store)
             let b = try DocumentMergeTests.apply(xb.map(DocOp.init), to: DocumentID(.state, "p\(round)-b"), store)
