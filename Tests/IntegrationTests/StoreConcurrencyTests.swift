@@ -133,8 +133,8 @@ import Glibc
             for r in running { #expect(r.wait().status == 0) }
             let store = try repo.store()
             let labels = try store.snapshot(.board).blobs(under: "recs").compactMap { c -> String? in
-                guard let id = c.new, let v = try? JSONValue.parse(try store.repository.readBlob(id)) else { return nil }
-                return v["label"]?.stringValue
+                guard let id = c.new else { return nil }
+                return try JSONValue.parse(try store.repository.readBlob(id))["label"]?.stringValue
             }.filter { $0.hasPrefix(doc + "-") }
             #expect(labels.count == 6, "round \(round): \(labels)")
         }
