@@ -162,8 +162,16 @@ struct DocOp: Sendable, CustomStringConvertible {
         try store.repository.forceReference("refs/coord/state/x", to: base, message: "rewind")
         try store.update(DocumentID(.state, "x")) { (tx) throws(CoordError) in tx.set("b.lww", ["v": 3]) }
         let right = try #require(try store.tip(DocumentID(.state, "x")))
-        let m1 = try store.mergeCommit(DocumentID(.state, "x"), left, right).commit
-        let m2 = try store.mergeCommit(DocumentID(.state, "x"), right, left).commit
+        // Merged with the calls sync makes: the store's join, then its merge commit.
+        func merge(ours: ObjectID, theirs: ObjectID) throws -> ObjectID {
+            let doc = DocumentID(.state, "x")
+            let o = try #require(try store.snapshot(doc, at: ours).commitInfo())
+            let t = try #require(try store.snapshot(doc, at: theirs).commitInfo())
+            let join = try store.joinTrees(ours: o.tree, theirs: t.tree, document: doc.refName)
+            return try store.mergeCommit(doc, ours: o, theirs: t, join: join, policy: nil, adopt: false)
+        }
+        let m1 = try merge(ours: left, theirs: right)
+        let m2 = try merge(ours: right, theirs: left)
         #expect(m1 == m2)
         let info = try store.repository.commit(m1)
         #expect(info.parents == [left, right].sorted())
