@@ -73,7 +73,8 @@ public final class MCPPipe {
     }
 
     /// Sends a request and returns its answer (`result` or `error` object), collecting the
-    /// notifications that come before it. Nil when the server ends or `timeoutMs` passes.
+    /// notifications that come before it. Nil when the server ends, writes a line that is not
+    /// JSON, or `timeoutMs` passes.
     public func request(_ method: String, _ params: JSONValue = [:], timeoutMs: Int = 30_000) -> JSONValue? {
         let id = nextID
         nextID += 1
@@ -115,15 +116,15 @@ public final class MCPPipe {
         return nil
     }
 
-    /// One message from the server, or nil at end of output or at the deadline.
+    /// One message from the server, or nil at end of output, at the deadline, or at a line that
+    /// is not JSON: the server broke the protocol, and the request or wait reading gets nil.
     private func readMessage(untilMs deadline: Int64) -> JSONValue? {
         while true {
             if let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[..<nl])
                 buffer.removeFirst(nl + 1)
                 lastLine = line
-                guard let v = try? JSONValue.parse(line) else { continue }
-                return v
+                return try? JSONValue.parse(line)
             }
             let left = deadline - Clock.nowMilliseconds()
             guard left > 0 else { return nil }

@@ -60,16 +60,15 @@ public final class TempRepo {
     /// Waits (up to `seconds`) until no `git gc` that git-coord started for this repository is
     /// running. Writers start a detached `git gc --auto` now and then; it packs loose objects and
     /// then deletes them, so a `git fsck` running beside it can find a listed file gone.
-    public func waitForDetachedGC(seconds: Double = 120) {
-        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
-        while Clock.monotonicNanoseconds() < deadline {
-            let running = Files.list("/proc").contains { pid in
+    /// Returns whether none is running by then.
+    @discardableResult
+    public func waitForDetachedGC(seconds: Double = 120) -> Bool {
+        eventually(within: seconds) {
+            !Files.list("/proc").contains { pid in
                 guard pid.allSatisfy(\.isNumber), let raw = Files.read("/proc/\(pid)/cmdline") else { return false }
                 let args = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
                 return args.contains("gc") && args.contains { $0.hasPrefix("--git-dir=") && $0.contains(path) }
             }
-            if !running { return }
-            Clock.sleep(milliseconds: 50)
         }
     }
 
@@ -144,9 +143,7 @@ public enum Shell {
                 if n > 0 { if k == 0 { out += buf[0..<n] } else { err += buf[0..<n] } } else { close(fds[k].fd); fds[k].fd = -1; open -= 1 }
             }
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let code = waitForExit(pid)
         return Result(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 }
@@ -211,9 +208,7 @@ extension Shell {
 
         /// Waits for the program to end and returns its status and output.
         public func wait() -> Result {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            let code = Shell.waitForExit(pid)
             let out = Files.readString(outPath) ?? "", err = Files.readString(errPath) ?? ""
             Files.remove(outPath); Files.remove(errPath)
             return Result(status: code, stdout: out, stderr: err)

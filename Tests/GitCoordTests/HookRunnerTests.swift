@@ -39,8 +39,7 @@ import Glibc
         Identity.record("pm", store: try repo.store())
         let gone = ProcessRunner.spawnDetached(["true"], logTo: Files.join(repo.root, "true.log"))!
         let start = ProcessIdentity.start(of: gone)
-        let deadline = Clock.nowMilliseconds() + 10_000
-        while ProcessIdentity.isRunning(gone, start: start), Clock.nowMilliseconds() < deadline { Clock.sleep(milliseconds: 5) }
+        #expect(Shell.waitForExit(gone) == 0)
         #expect(!ProcessIdentity.isRunning(gone, start: start))
         let old = AgentSession(id: "agent-old", pid: gone, pidStart: start ?? "boot:1")
         try Coord.open(at: repo.path, agent: old).agentBindings.bind(old, to: "pm")
@@ -74,9 +73,8 @@ import Glibc
         #expect(files.waiterPid("w") == sleeper)
         Coord.replaceWaiter(files: files, session: "w", with: 999_999)
         #expect(files.waiterPid("w") == 999_999)
-        var gone = false
-        for _ in 0..<100 where !gone { gone = !ProcessRunner.isAlive(sleeper); if !gone { Clock.sleep(milliseconds: 20) } }
-        #expect(gone, "the earlier waiter was stopped")
+        // Left alone, the sleeper would end by itself after 30 s, with status 0.
+        #expect(Shell.waitForExit(sleeper) == 128 + SIGTERM, "the earlier waiter was stopped")
     }
 
     /// A recorded waiter whose pid now names another process (recorded with another start) is
@@ -87,11 +85,12 @@ import Glibc
         let w = try repo.coord("w")
         let files = HookFiles(coord: w)
         let stranger = ProcessRunner.spawnDetached(["sleep", "30"], logTo: Files.join(repo.root, "sleep.log"))!
-        defer { kill(stranger, SIGKILL) }
         Files.writeAtomically(files.waiterPidFile("w"), "\(stranger)\n\(ProcessIdentity.bootID!):1\n")
         Coord.replaceWaiter(files: files, session: "w", with: 999_999)
         #expect(files.waiterPid("w") == 999_999)
-        Clock.sleep(milliseconds: 200)
-        #expect(ProcessRunner.isAlive(stranger), "a process with the recorded pid but another start is not the waiter")
+        // Ended by our SIGKILL, not by a SIGTERM from replaceWaiter: kill(2) settles a fatal
+        // signal's fate before it returns, so a SIGTERM sent earlier would have decided the status.
+        kill(stranger, SIGKILL)
+        #expect(Shell.waitForExit(stranger) == 128 + SIGKILL, "a process with the recorded pid but another start is not the waiter")
     }
 }

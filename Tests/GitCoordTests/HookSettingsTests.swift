@@ -104,7 +104,7 @@ enum HookFixtures {
 
     /// Any settings object, laid out in any of several styles, comes back byte-identical.
     @Test func installThenUninstallIsTheIdentityOnGeneratedSettings() async throws {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...10_000).array(of: 0...6), Gen.int(in: 0...3)) { seeds, styleIndex in
+        await forAll(count: 200, input: Gen.int(in: 0...10_000).array(of: 0...6), Gen.int(in: 0...3)) { seeds, styleIndex in
             let original = Array(Self.settings(seeds, style: styleIndex).utf8)
             let installed = try ClaudeSettings.install(into: original, binary: HookFixtures.binary)
             #expect(try ClaudeSettings.install(into: installed, binary: HookFixtures.binary) == installed)

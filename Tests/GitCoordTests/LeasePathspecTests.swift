@@ -82,7 +82,8 @@ import Testing
             all += frontier
         }
         let paths = all.filter { !$0.isEmpty && !$0.hasPrefix("/") && !$0.hasSuffix("/") && !$0.contains("//") }
-        await propertyCheck(count: 300, input: Gen.int(in: 0...63).array(of: 1...4).array(of: 2)) { xs in
+        await forAll(count: 300, input: Gen.int(in: 0...63).array(of: 1...4).array(of: 2)) { xs in
+            // Random specs are often invalid (refused by Pathspec): those inputs are skipped.
             guard let a = try? Pathspec(Self.make(xs[0])), let b = try? Pathspec(Self.make(xs[1])) else { return }
             let shared = paths.first { a.matches($0) && b.matches($0) }
             if shared != nil { #expect(a.overlaps(b), "\(a) and \(b) both match \(shared!)") }

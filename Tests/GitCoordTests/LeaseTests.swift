@@ -157,7 +157,7 @@ import Testing
     /// them in; and no two leases left standing conflict while both in force.
     @Test func whoLostDependsOnTheLeasesNotOnTheirOrder() async {
         let specs = ["a/", "a/x", "b/", "*.c", "a/*.c", "b/y.h"]
-        await propertyCheck(count: 300, input: Gen.int(in: 0...100_000).array(of: 1...8)) { xs in
+        await forAll(count: 300, input: Gen.int(in: 0...100_000).array(of: 1...8)) { xs in
             var leases: [Lease] = []
             for (i, x) in xs.enumerated() {
                 let holder = "w\(x % 3)"

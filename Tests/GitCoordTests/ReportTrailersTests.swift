@@ -11,7 +11,7 @@ import Testing
     static let messages = Gen.int(in: 0...(pieces.count - 1)).array(of: 0...24).map { $0.map { pieces[$0] }.joined() }
 
     @Test func theByteParseAgreesWithTheCharacterParseOrDeclines() async {
-        await propertyCheck(count: 2_000, input: ReportTrailersTests.messages) { message in
+        await forAll(count: 2_000, input: ReportTrailersTests.messages) { message in
             #expect(Trailers.parse(message) == Trailers.parseCharacters(message), "\(Array(message.utf8))")
         }
     }

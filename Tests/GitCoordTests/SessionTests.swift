@@ -50,7 +50,7 @@ enum LivenessCase {
 
     /// Without a process to check, a session only ever moves alive → stale → dead as silence grows.
     @Test func silenceOnlyEverWorsensTheState() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...400_000).array(of: 2)) { xs in
+        await forAll(count: 300, input: Gen.int(in: 0...400_000).array(of: 2)) { xs in
             let (a, b) = (Int64(min(xs[0], xs[1])), Int64(max(xs[0], xs[1])))
             let beat = Beat(at: LivenessCase.t0, pid: nil, host: "elsewhere", ended: false, endedAt: nil)
             let r = LivenessCase.record(host: "elsewhere")

@@ -92,7 +92,7 @@ import Testing
 
     /// The layout never exceeds its bound, keeps sections in order and marks every cut.
     @Test func layoutStaysWithinAnyBoundAndKeepsAPrefixOfSections() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...12).array(of: 0...6), Gen.int(in: 1...600)) { counts, bound in
+        await forAll(count: 300, input: Gen.int(in: 0...12).array(of: 0...6), Gen.int(in: 1...600)) { counts, bound in
             let sections = counts.enumerated().map { i, n in
                 BriefSection(name: "s\(i)", title: "Section \(i)", lines: (0..<n).map { "line \($0) of section \(i) é…" })
             }

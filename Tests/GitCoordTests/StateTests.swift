@@ -56,7 +56,7 @@ import Testing
     @Test func afterAnySequenceOfSetsAndUnsetsEachKeyHoldsItsLastWrite() async throws {
         let repo = try TempRepo()
         var round = 0
-        await propertyCheck(count: 15, input: Gen.int(in: 0...29).array(of: 1...12)) { ops in
+        await forAll(count: 15, input: Gen.int(in: 0...29).array(of: 1...12)) { ops in
             round += 1
             let session = "p\(round)"
             let c = Coord(store: try repo.store(session))

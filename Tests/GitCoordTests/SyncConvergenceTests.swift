@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func threeClonesSyncingInRandomOrderConvergeAndKeepEveryOperation() async {
-        await propertyCheck(count: 6, input: Gen.int(in: 0..<72).array(of: 30...60)) { steps in
+        await forAll(count: 6, input: Gen.int(in: 0..<72).array(of: 30...60)) { steps in
             let f = try SyncFixture(clones: 3)
             var expected = Expected()
             for (n, code) in steps.enumerated() { try await Self.step(f, code, n, &expected) }

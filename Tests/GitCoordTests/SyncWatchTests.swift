@@ -13,13 +13,21 @@ import Testing
         func add(_ e: String) { events.withLock { $0.append(e) } }
     }
 
-    /// Runs `watchSync` in clone `path` until `log.stop` is set (at most 3 minutes: longer than
+    /// How long a test waits for the watcher, in seconds. The watcher runs in this process, on
+    /// the test runner's cooperative threads (two on a 2-core machine), which in a full run other
+    /// suites' blocking tests hold for minutes; after each of its `await`s it queues behind them.
+    /// (A task executor of its own does not help: swift-subprocess ends every run in an
+    /// unstructured task on those threads.) On an idle runner a working watcher passes in well
+    /// under a second.
+    static let patience: Double = 300
+
+    /// Runs `watchSync` in clone `path` until `log.stop` is set (at most 10 minutes: longer than
     /// any wait in these tests, so a slow run fails on its condition, not on a watcher that
     /// already gave up).
     static func watch(_ path: String, _ log: Log, intervalMs: Int64 = 200) -> Task<Void, any Error> {
         Task {
             let coord = Coord(store: try CoordStore.open(at: path, session: "watcher"))
-            var options = SyncWatchOptions(intervalMs: intervalMs, maxBackoffMs: 400, stopAfterMs: 180_000)
+            var options = SyncWatchOptions(intervalMs: intervalMs, maxBackoffMs: 400, stopAfterMs: 600_000)
             options.shouldStop = { log.stop.load(ordering: .relaxed) }
             try await coord.watchSync(options: options) { event in
                 switch event {
@@ -31,27 +39,16 @@ import Testing
         }
     }
 
-    /// Polls `condition` every 50 ms for up to 60 s. The watcher shares the test runner's few
-    /// threads with every other suite's blocking calls, so on a busy 2-core machine it can be
-    /// held up for many seconds; a working watcher passes in well under one.
-    static func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-        for _ in 0..<1200 {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
-    }
-
     @Test func aLocalWriteIsPushedWithoutWaitingForTheInterval() async throws {
         let f = try SyncFixture(clones: 1)
         try f.send(from: 0, to: "s0")
         let log = Log()
         let task = Self.watch(f.clones[0], log, intervalMs: 600_000)
-        #expect(try await Self.eventually { log.snapshot.contains { $0.contains("pushed to origin: mail/s0") } })
+        #expect(try await eventually(within: Self.patience) { log.snapshot.contains { $0.contains("pushed to origin: mail/s0") } })
         let doc = DocumentID(.mail, "s1")
         try f.send(from: 0, to: "s1")
         let written = try #require(try f.store(0).tip(doc))
-        #expect(try await Self.eventually { try f.remoteTip(doc.refName) == written }, "the write did not reach the remote")
+        #expect(try await eventually(within: Self.patience) { try f.remoteTip(doc.refName) == written }, "the write did not reach the remote")
         log.stop.store(true, ordering: .relaxed)
         try await task.value
         #expect(log.snapshot.contains { $0.contains("pushed to origin: mail/s1") })
@@ -66,10 +63,12 @@ import Testing
         let doc = DocumentID(.mail, "s2")
         for i in 0..<40 {
             try f.send(from: 0, to: "s2", body: "burst \(i)")
+            // Not a wait: random gaps spread the writes over time, so that some fall before,
+            // some during and some after the syncs they wake (the subject of this test).
             try await Task.sleep(for: .milliseconds(Int.random(in: 5...40)))
         }
         let last = try #require(try f.store(0).tip(doc))
-        #expect(try await Self.eventually { try f.remoteTip(doc.refName) == last }, "the last write never reached the remote")
+        #expect(try await eventually(within: Self.patience) { try f.remoteTip(doc.refName) == last }, "the last write never reached the remote")
         log.stop.store(true, ordering: .relaxed)
         try await task.value
     }
@@ -80,13 +79,18 @@ import Testing
         let f = try SyncFixture(clones: 1)
         let moved = f.repo.root + "/moved.git"
         try Shell.git(["-C", f.clones[0], "remote", "set-url", "origin", moved])
+        // Every attempt to reach the remote (ls-remote or fetch) starts its upload-pack, also at
+        // a path that does not exist: one that first notes the attempt counts them.
+        let attempts = f.repo.root + "/attempts"
+        try Shell.git(["-C", f.clones[0], "config", "remote.origin.uploadpack", "echo attempt >> '\(attempts)'; git-upload-pack"])
+        func attemptCount() -> Int { Files.readString(attempts)?.split(separator: "\n").count ?? 0 }
         try f.send(from: 0, to: "s1")
         let log = Log()
         let task = Self.watch(f.clones[0], log)
-        #expect(try await Self.eventually { log.snapshot.contains("unreachable origin") })
-        try await Task.sleep(for: .milliseconds(1_500)) // several failed attempts
+        #expect(try await eventually(within: Self.patience) { log.snapshot.contains("unreachable origin") })
+        #expect(try await eventually(within: Self.patience) { attemptCount() >= 4 }, "the watcher stopped trying: \(attemptCount()) attempts")
         try Shell.git(["clone", "-q", "--bare", f.bare, moved])
-        #expect(try await Self.eventually { log.snapshot.contains { $0.contains("pushed to origin: mail/s1") } }, "\(log.snapshot)")
+        #expect(try await eventually(within: Self.patience) { log.snapshot.contains { $0.contains("pushed to origin: mail/s1") } }, "\(log.snapshot)")
         log.stop.store(true, ordering: .relaxed)
         try await task.value
         let events = log.snapshot

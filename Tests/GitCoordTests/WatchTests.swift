@@ -3,12 +3,34 @@ import GitCoord
 import GitCoordStore
 import Testing
 
-/// The waiter's wake-ups: these use a safety interval far longer than the time-out, so a `true`
-/// can only come from a file-system event.
+/// The waiter's wake-ups: these use a safety interval far longer than the time-out, so a wait
+/// that ends before its time-out can only have been woken by a file-system event.
 @Suite struct WatchTests {
-    /// Runs `script` in a shell after `delayMs`, detached, in `dir`.
-    func later(_ delayMs: Int, _ script: String, in dir: String, log: String) {
-        ProcessRunner.spawnDetached(["sh", "-c", "sleep \(Double(delayMs) / 1000); \(script)"], logTo: log, in: dir)
+    /// What one wait saw.
+    struct Outcome {
+        /// Whether the condition held.
+        let held: Bool
+        /// How long the wait took, in milliseconds.
+        let ms: Double
+    }
+
+    /// Waits on `watcher` for `condition`, making `change` inside the wait: right after the first
+    /// look, which must find the condition false. The change thus always falls after the watch
+    /// was set and before the time-out, however slow the machine.
+    func wait(_ watcher: RefWatcher, timeoutMs: Int64, change: () throws -> Void,
+              until condition: () throws -> Bool) throws -> Outcome {
+        var changed = false
+        let t0 = Clock.monotonicNanoseconds()
+        let held = try watcher.wait(timeoutMs: timeoutMs) {
+            let holds = try condition()
+            if !changed {
+                #expect(!holds, "the condition held before the change")
+                changed = true
+                try change()
+            }
+            return holds
+        }
+        return Outcome(held: held, ms: Double(Clock.monotonicNanoseconds() - t0) / 1e6)
     }
 
     @Test func wakesWhenAnotherProcessMovesAWatchedRefFromAnotherWorktree() throws {
@@ -19,22 +41,25 @@ import Testing
         let store = try repo.store(at: wt)
         let watcher = RefWatcher(store: store, refs: ["refs/coord/mail/bob"], safetyIntervalMs: 60_000)
         #expect(watcher.isEventDriven)
-        later(200, "git commit -q --allow-empty -m x && git update-ref refs/coord/mail/bob HEAD", in: repo.path, log: repo.root + "/log")
-        let moved = try watcher.wait(timeoutMs: 10_000) {
+        let moved = try wait(watcher, timeoutMs: 30_000) {
+            try Shell.git(["-C", repo.path, "commit", "-q", "--allow-empty", "-m", "x"])
+            try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/bob", "HEAD"])
+        } until: {
             try store.referenceTarget("refs/coord/mail/bob")?.hex != head
         }
-        #expect(moved)
+        #expect(moved.held && moved.ms < 30_000, "woken by the move, not by the time-out (\(moved.ms) ms)")
     }
 
     @Test func wakesForARefInAFolderThatDidNotExistWhenWatchingStarted() throws {
         let repo = try TempRepo()
         let store = try repo.store()
         let watcher = RefWatcher(store: store, safetyIntervalMs: 60_000)
-        later(200, "git update-ref refs/coord/jobs/new-one HEAD", in: repo.path, log: repo.root + "/log")
-        let made = try watcher.wait(timeoutMs: 10_000) {
+        let made = try wait(watcher, timeoutMs: 30_000) {
+            try Shell.git(["-C", repo.path, "update-ref", "refs/coord/jobs/new-one", "HEAD"])
+        } until: {
             try store.referenceTarget("refs/coord/jobs/new-one") != nil
         }
-        #expect(made)
+        #expect(made.held && made.ms < 30_000, "woken by the new ref, not by the time-out (\(made.ms) ms)")
     }
 
     @Test func wakesWhenPackRefsRewritesAndAnUpdateLandsInPackedRefs() throws {
@@ -47,26 +72,39 @@ import Testing
         let watcher = RefWatcher(store: store, safetyIntervalMs: 60_000)
         // Rewrite packed-refs by hand, as a packing tool does: the loose file never exists.
         let packed = store.commonDir + "packed-refs"
-        later(200, "sed -i.tmp 's/^[0-9a-f]* refs\\/coord\\/board$/\(next) refs\\/coord\\/board/' '\(packed)'", in: repo.path, log: repo.root + "/log")
-        let moved = try watcher.wait(timeoutMs: 10_000) {
+        let moved = try wait(watcher, timeoutMs: 30_000) {
+            let sed = Shell.run(["sed", "-i.tmp", "s/^[0-9a-f]* refs\\/coord\\/board$/\(next) refs\\/coord\\/board/", packed])
+            #expect(sed.status == 0, "\(sed.stderr)")
+        } until: {
             try store.referenceTarget("refs/coord/board")?.hex == next
         }
-        #expect(moved)
+        #expect(moved.held && moved.ms < 30_000, "woken by the rewrite, not by the time-out (\(moved.ms) ms)")
     }
 
+    /// A change to another ref lands inside the wait (made right after the first look) and is
+    /// read off the watch, yet does not wake the waiter; a change to the watched ref then does.
     @Test func ignoresRefsItWasNotAskedAboutAndTimesOutWithFalse() throws {
         let repo = try TempRepo()
         try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/bob", "HEAD"])
         let store = try repo.store()
         let watcher = RefWatcher(store: store, refs: ["refs/coord/mail/bob"], safetyIntervalMs: 60_000)
-        later(50, "git update-ref refs/coord/mail/carol HEAD", in: repo.path, log: repo.root + "/log")
-        let t0 = Clock.monotonicNanoseconds()
-        let woke = watcher.wait(timeoutMs: 400) { false }
-        let ms = Double(Clock.monotonicNanoseconds() - t0) / 1e6
-        #expect(!woke)
-        #expect(ms >= 390)
+        let ignored = try wait(watcher, timeoutMs: 400) {
+            try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/carol", "HEAD"])
+        } until: { false }
+        #expect(!ignored.held)
+        #expect(ignored.ms >= 390)
+        #expect(try store.referenceTarget("refs/coord/mail/carol") != nil, "the change landed inside the wait")
         // One look at the start and one at the deadline; a wake-up would have added a third.
         #expect(watcher.evaluations == 2, "a change to another ref must not wake this waiter")
+        // The same watcher, on a change it was asked about, wakes at once.
+        try Shell.git(["-C", repo.path, "commit", "-q", "--allow-empty", "-m", "z"])
+        let head = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).mailTrimmed()
+        let woke = try wait(watcher, timeoutMs: 30_000) {
+            try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/bob", head])
+        } until: {
+            try store.referenceTarget("refs/coord/mail/bob")?.hex == head
+        }
+        #expect(woke.held && woke.ms < 30_000, "woken by the watched ref, not by the time-out (\(woke.ms) ms)")
     }
 
     @Test func conditionTrueAtOnceReturnsWithoutWaiting() throws {

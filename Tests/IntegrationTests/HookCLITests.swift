@@ -112,7 +112,8 @@ extension String {
         #expect(Self.waitForPid(pidFile, not: firstPid) == second.pid)
         let replaced = first.wait()
         #expect(replaced.status == 0 && replaced.stdout.isEmpty && replaced.stderr.isEmpty)
-        Clock.sleep(milliseconds: 300)
+        // Send once the second waiter has looked and armed its watch: only a wake-up can end it.
+        #expect(eventually { Shell.isBlockedInPoll(second.pid) }, "the second waiter never slept in poll()")
         let start = Clock.monotonicNanoseconds()
         let id = t.send(["worker-1", "-m", "wake up: T-3 is yours"])
         let woke = second.wait()
@@ -126,14 +127,15 @@ extension String {
     }
 
     static func waitForPid(_ file: String, not old: Int32?) -> Int32 {
-        for _ in 0..<600 {
-            // waiter.pid: the pid, then the process's start on the next line.
-            if let text = Files.readString(file), let line = text.split(separator: "\n").first,
-               let pid = Int32(line), pid != old { return pid }
-            Clock.sleep(milliseconds: 25)
+        var pid: Int32 = -1
+        // waiter.pid: the pid, then the process's start on the next line.
+        let recorded = eventually {
+            guard let line = Files.readString(file)?.split(separator: "\n").first, let p = Int32(line), p != old else { return false }
+            pid = p
+            return true
         }
-        Issue.record("no waiter pid in \(file)")
-        return -1
+        if !recorded { Issue.record("no waiter pid in \(file)") }
+        return pid
     }
 
     @Test func installThenUninstallThroughTheCLIRestoresTheSettingsFile() throws {

@@ -62,7 +62,11 @@ struct JobFixture {
 
     @Test func aDetachedJobKeepsRunningAndReportsAfterItsCallerExited() throws {
         let f = try JobFixture()
-        let r = f.run(["run", "--detach", "--name", "late", "--notify", "lead", "--", "sh", "-c", "sleep 1; echo late-news >&2; exit 5"])
+        // The job ends once the test has seen it running: when the file `go` appears (or after
+        // 60 s, so that a failed test leaves no process behind).
+        let go = f.repo.root + "/go"
+        let script = "i=0; while [ ! -e '\(go)' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; echo late-news >&2; exit 5"
+        let r = f.run(["run", "--detach", "--name", "late", "--notify", "lead", "--", "sh", "-c", script])
         #expect(r.status == 0, "\(r.stderr)")
         let id = String(r.stdout.dropLast())
         #expect(IDGenerator.looksLike(id, prefix: "J-") && id.count == 8)
@@ -71,7 +75,8 @@ struct JobFixture {
         #expect(job.state == .running)
         let supervisor = try #require(job.supervisorPid)
         #expect(getsid(supervisor) == supervisor)
-        let w = f.run(["job", "wait", id, "--timeout", "30s"], as: "lead")
+        #expect(Files.writeAtomically(go, ""))
+        let w = f.run(["job", "wait", id, "--timeout", "90s"], as: "lead")
         #expect(w.status == 5)
         #expect(w.stdout.contains("exited 5") && w.stdout.contains("late-news"))
         let reports = try f.reports(id)

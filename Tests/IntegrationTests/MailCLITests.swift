@@ -53,8 +53,11 @@ import Foundation
 
     @Test func waitWakesOnASendFromTheOtherWorktreeAndMarksRead() throws {
         let w = try TwoWorktrees()
-        let script = "(sleep 0.3; '\(CLI.binary)' -C '\(w.a)' send bob -m 'wake up' >/dev/null) & '\(CLI.binary)' inbox --wait --timeout 20s --json"
-        let r = Shell.run(["sh", "-c", script], in: w.b)
+        let waiter = CLI.start(["inbox", "--wait", "--timeout", "60s", "--json"], in: w.b)
+        // Send once the waiter has looked and armed its watch: only a wake-up can end it.
+        #expect(eventually { Shell.isBlockedInPoll(waiter.pid) }, "the waiter never slept in poll()")
+        _ = ok(CLI.run(["send", "bob", "-m", "wake up"], in: w.a))
+        let r = waiter.wait()
         #expect(r.status == 0, "\(r.stderr)")
         let got = try json(r.stdout)
         #expect(got.arrayValue?.map { $0["body"] } == ["wake up"])
@@ -145,7 +148,8 @@ import Foundation
         let expected = Set((1...16).flatMap { k in (1...100).map { "s\(k)-\($0)" } })
         #expect(Set(items.map(\.message.body)) == expected)
         #expect(try repo.coord("bob").unreadIDs().count == 1600)
-        repo.waitForDetachedGC()  // fsck beside a writer's detached gc could find a pruned file gone
+        // fsck beside a writer's detached gc could find a pruned file gone.
+        #expect(repo.waitForDetachedGC(), "a detached git gc still runs")
         let fsck = Shell.run(["git", "fsck", "--strict", "--no-progress", "--no-dangling"], in: repo.path)
         #expect(fsck.status == 0, "\(fsck.stdout) \(fsck.stderr)")
         for k in [1, 16] { #expect(try repo.coord("s\(k)").sent().count == 100) }

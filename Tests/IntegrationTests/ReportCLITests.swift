@@ -44,7 +44,8 @@ import Testing
         let out = CLI.run(["report", "--html", "-"], in: repo.path)
         #expect(out.status == 0 && out.stdout.hasPrefix("<!DOCTYPE html>"))
         let both = CLI.run(["report", "--html", file, "--json"], in: repo.path)
-        #expect(both.status == 0 && (try? JSONValue.parse(both.stdout))?["schema"]?.intValue == 1)
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(try JSONValue.parse(both.stdout)["schema"]?.intValue == 1)
     }
 
     /// Bad input: one line saying what was wrong, exit 2, nothing written.

@@ -8,16 +8,6 @@ import GitCoord
 import GitCoordStore
 import Testing
 
-/// Polls `condition` every 5 ms until it holds or `seconds` pass; returns whether it held.
-func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
-    while Clock.monotonicNanoseconds() < deadline {
-        if try condition() { return true }
-        Clock.sleep(milliseconds: 5)
-    }
-    return try condition()
-}
-
 /// Starts a long `sleep` of our own and returns its pid.
 func startSleeper(_ repo: TempRepo, seconds: Int = 60) throws -> Int32 {
     try #require(ProcessRunner.spawnDetached(["sleep", String(seconds)], logTo: repo.root + "/sleeper.log"))

@@ -73,13 +73,7 @@ import Glibc
     @Test func aWaitEndsWhenItsRepositoryIsDeleted() throws {
         let repo = try joined("bob")
         let waiter = CLI.start(["inbox", "--wait"], in: repo.path, session: "bob")
-        let deadline = Clock.monotonicNanoseconds() + 30_000_000_000
-        var armed = false
-        while !armed, Clock.monotonicNanoseconds() < deadline {
-            armed = Files.list("/proc/\(waiter.pid)/task").contains { Files.readString("/proc/\(waiter.pid)/task/\($0)/wchan")?.contains("poll") == true }
-            if !armed { Clock.sleep(milliseconds: 10) }
-        }
-        #expect(armed, "the waiter never slept in poll()")
+        #expect(eventually(within: 30) { Shell.isBlockedInPoll(waiter.pid) }, "the waiter never slept in poll()")
         Files.removeTree(repo.path)
         let r = waiter.wait()
         #expect(r.status == 3 && r.stderr.contains("deleted"), "\(r.status) \(r.stderr)")

@@ -128,18 +128,6 @@ extension CoordStore {
         }
     }
 
-    /// The merge of two tips as sync makes it, for callers holding two commit ids: `oursIs` names
-    /// the local one (default `a`).
-    public func mergeCommit(_ doc: DocumentID, _ a: ObjectID, _ b: ObjectID, policy: PeerPolicy? = nil, oursIs ours: ObjectID? = nil) throws(CoordError) -> (commit: ObjectID, rejected: [RejectedCell]) {
-        if a == b { return (a, []) }
-        let (mine, other) = (ours ?? a) == a ? (a, b) : (b, a)
-        let oursInfo = try commitInfo(mine, doc), theirsInfo = try commitInfo(other, doc)
-        let join = try joinTrees(ours: oursInfo.tree, theirs: theirsInfo.tree, document: doc.refName, policy: policy)
-        var adopt = join.keepsPeerOut
-        if !adopt, policy != nil, doc.kind.keepsHistory { adopt = try peerHistoryProblem(doc, local: mine, remote: other) != nil }
-        return (try mergeCommit(doc, ours: oursInfo, theirs: theirsInfo, join: join, policy: policy, adopt: adopt), join.rejected)
-    }
-
     /// Reads a commit of `doc`.
     func commitInfo(_ id: ObjectID, _ doc: DocumentID) throws(CoordError) -> CommitInfo {
         do { return try repository.commit(id) } catch {
