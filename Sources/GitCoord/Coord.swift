@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GitCoordStore
 
 /// The entry point of the library: a repository's coordination store acting as one session.
@@ -133,7 +128,6 @@ public enum Identity {
 /// Reads the process environment without importing Foundation.
 public enum ProcessEnvironment {
     public static func get(_ name: String) -> String? {
-        guard let p = getenv(name) else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
+        OS.environmentVariable(name)
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Checks of what lies on disk: stale ref locks, loose objects and git's automatic cleanup.
 extension Doctor {
     /// `NAME.lock` files under `refs/coord/` (and `packed-refs.lock`) older than the stale age:
@@ -91,15 +85,12 @@ public struct ObjectCount: Sendable {
 extension Files {
     /// Seconds since `path` was last modified; nil when it does not exist.
     static func ageSeconds(_ path: String) -> Double? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Double(Clock.nowMilliseconds()) / 1000 - (Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+        guard let st = try? OS.status(path) else { return nil }
+        return Double(Clock.nowMilliseconds()) / 1000 - st.modified
     }
 
     /// The bytes `path` takes on disk (its allocated blocks).
     public static func diskBytes(_ path: String) -> Int64 {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return 0 }
-        return Int64(st.st_blocks) * 512
+        (try? OS.status(path))?.allocatedBytes ?? 0
     }
 }
