@@ -1,14 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GitCoord
 
 /// A `git-coord-mcp` server process spoken to over its standard input and output, one JSON-RPC
 /// message per line, for tests and the benchmark.
 public final class MCPPipe {
-    public let pid: pid_t
+    public let pid: Int32
     private let toServer: Int32
     private let fromServer: Int32
     private var buffer: [UInt8] = []
@@ -23,33 +18,16 @@ public final class MCPPipe {
 
     /// Starts the server in `dir` with `arguments`, acting as `session` when given.
     public init(in dir: String, arguments: [String] = [], session: String? = nil) {
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
-        _ = testPipe2(&inPipe, O_CLOEXEC)
-        _ = testPipe2(&outPipe, O_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        _ = testSpawnAddChdir(&actions, dir)
-        let argv = [MCPPipe.binary] + arguments
-        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { argvC.forEach { free($0) } }
-        var env: [String] = []
-        var i = 0
-        while let e = environ[i] { env.append(String(cString: e)); i += 1 }
-        env = env.filter { !$0.hasPrefix("GIT_COORD_SESSION=") }
+        let inPipe = (try? OS.pipe()) ?? (read: -1, write: -1)
+        let outPipe = (try? OS.pipe()) ?? (read: -1, write: -1)
+        var env = OS.environment.filter { !$0.hasPrefix("GIT_COORD_SESSION=") }
         if let session { env.append("GIT_COORD_SESSION=\(session)") }
-        let envC: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
-        defer { envC.forEach { free($0) } }
-        var attr = Shell.cleanSignals()
-        defer { posix_spawnattr_destroy(&attr) }
-        var child: pid_t = 0
-        if posix_spawn(&child, argvC[0]!, &actions, &attr, argvC, envC) != 0 { child = -1 }
-        pid = child
-        Glibc.close(inPipe[0]); Glibc.close(outPipe[1])
-        toServer = inPipe[1]
-        fromServer = outPipe[0]
+        let options = OS.SpawnOptions(files: [.duplicate(inPipe.read, to: 0), .duplicate(outPipe.write, to: 1)],
+                                      directory: dir, environment: env, searchPath: false, defaultSignals: Shell.defaultSignals)
+        pid = (try? OS.spawn([MCPPipe.binary] + arguments, options)) ?? -1
+        OS.close(inPipe.read); OS.close(outPipe.write)
+        toServer = inPipe.write
+        fromServer = outPipe.read
     }
 
     deinit { close() }
@@ -57,15 +35,17 @@ public final class MCPPipe {
     /// Closes the server's input (it ends) and reaps it.
     public func close() {
         guard pid > 0 else { return }
-        Glibc.close(toServer)
-        Glibc.close(fromServer)
-        var status: Int32 = 0
-        kill(pid, SIGTERM)
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        OS.close(toServer)
+        OS.close(fromServer)
+        try? OS.send(.terminate, to: pid)
+        _ = try? OS.wait(for: pid, blocking: true)
     }
 
     /// Whether the server process still runs.
-    public var isRunning: Bool { kill(pid, 0) == 0 && waitpid(pid, nil, WNOHANG) == 0 }
+    public var isRunning: Bool {
+        guard pid > 0, OS.processExists(pid) else { return false }
+        do { return try OS.wait(for: pid, blocking: false) == nil } catch { return false }
+    }
 
     /// Writes one raw line (a message, or anything a test wants the server to survive).
     public func writeLine(_ text: String) {
@@ -128,14 +108,9 @@ public final class MCPPipe {
             }
             let left = deadline - Clock.nowMilliseconds()
             guard left > 0 else { return nil }
-            var pfd = pollfd(fd: fromServer, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, Int32(min(left, 1_000)))
-            if ready < 0 && errno == EINTR { continue }
-            if ready <= 0 { continue }
+            guard let ready = try? OS.poll([fromServer], timeoutMs: Int32(min(left, 1_000))), ready[0] else { continue }
             var chunk = [UInt8](repeating: 0, count: 65_536)
-            let n = chunk.withUnsafeMutableBytes { read(fromServer, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return nil }
+            guard let n = try? OS.read(fromServer, into: &chunk), n > 0 else { return nil }
             buffer.append(contentsOf: chunk[0..<n])
         }
     }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GitCoord
 import GitCoordStore
 
@@ -17,9 +12,9 @@ public final class TempRepo {
     /// Creates a repository with one empty commit on `main`.
     public init(_ label: String = "repo") throws {
         let base = ProcessEnvironment.get("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/git-coord-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw CoordError.data("mkdtemp failed") }
-        root = String(decoding: UnsafeRawBufferPointer(start: made, count: strlen(made)), as: UTF8.self)
+        do { root = try OS.makeTemporaryDirectory(prefix: "\(base)/git-coord-test-") } catch {
+            throw CoordError.data("mkdtemp failed: \(error)")
+        }
         path = root + "/" + label
         try Shell.git(["init", "-q", "-b", "main", path])
         try Shell.git(["-C", path, "config", "user.email", "test@example.invalid"])
@@ -102,45 +97,36 @@ public enum Shell {
 
     /// Runs a program, waits, and returns its status and output.
     public static func run(_ argv: [String], in dir: String? = nil, input: String? = nil, environment: [String: String] = [:]) -> Result {
-        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
         // Close-on-exec, so a program another thread starts at the same moment does not inherit
         // these ends (a stray copy of the stdin write end would keep this child from seeing EOF).
         // The dup2 into 0, 1 and 2 below clears the flag on the child's own copies.
-        _ = testPipe2(&outPipe, O_CLOEXEC); _ = testPipe2(&errPipe, O_CLOEXEC); _ = testPipe2(&inPipe, O_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
-        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { argvC.forEach { free($0) } }
-        let envStrings = Shell.childEnvironment(environment, pwd: dir)
-        let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
-        defer { envC.forEach { free($0) } }
-        var pid: pid_t = 0
-        if let dir { _ = testSpawnAddChdir(&actions, dir) }
-        var attr = Shell.cleanSignals()
-        defer { posix_spawnattr_destroy(&attr) }
-        let rc = posix_spawnp(&pid, argvC[0]!, &actions, &attr, argvC, envC)
-        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-        guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+        let none: (read: Int32, write: Int32) = (-1, -1)
+        let outPipe = (try? OS.pipe()) ?? none, errPipe = (try? OS.pipe()) ?? none, inPipe = (try? OS.pipe()) ?? none
+        let ends = [inPipe.read, inPipe.write, outPipe.read, outPipe.write, errPipe.read, errPipe.write]
+        let options = OS.SpawnOptions(
+            files: [.duplicate(inPipe.read, to: 0), .duplicate(outPipe.write, to: 1), .duplicate(errPipe.write, to: 2)] + ends.map { .close($0) },
+            directory: dir, environment: Shell.childEnvironment(environment, pwd: dir), defaultSignals: Shell.defaultSignals)
+        let started = try? OS.spawn(argv, options)
+        OS.close(inPipe.read); OS.close(outPipe.write); OS.close(errPipe.write)
+        guard let pid = started else {
+            OS.close(inPipe.write); OS.close(outPipe.read); OS.close(errPipe.read)
             return Result(status: 127, stdout: "", stderr: "cannot start \(argv[0])")
         }
-        if let input { var b = Array(input.utf8); _ = write(inPipe[1], &b, b.count) }
-        close(inPipe[1])
+        if let input { Files.writeAll(inPipe.write, Array(input.utf8)) }
+        OS.close(inPipe.write)
         // Drain both pipes without deadlock.
         var out: [UInt8] = [], err: [UInt8] = []
-        var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+        var fds = [outPipe.read, errPipe.read]
         var open = 2
         var buf = [UInt8](repeating: 0, count: 65536)
         while open > 0 {
-            _ = poll(&fds, 2, -1)
-            for k in 0..<2 where fds[k].fd >= 0 && fds[k].revents != 0 {
-                let n = read(fds[k].fd, &buf, buf.count)
-                if n > 0 { if k == 0 { out += buf[0..<n] } else { err += buf[0..<n] } } else { close(fds[k].fd); fds[k].fd = -1; open -= 1 }
+            let ready = (try? OS.poll(fds, timeoutMs: -1)) ?? [false, false]
+            for k in 0..<2 where fds[k] >= 0 && ready[k] {
+                if let n = try? OS.read(fds[k], into: &buf), n > 0 {
+                    if k == 0 { out += buf[0..<n] } else { err += buf[0..<n] }
+                } else {
+                    OS.close(fds[k]); fds[k] = -1; open -= 1
+                }
             }
         }
         let code = waitForExit(pid)
@@ -152,10 +138,7 @@ public enum Shell {
 public enum CLI {
     public static var binary: String {
         if let env = ProcessEnvironment.get("GIT_COORD_BIN"), !env.isEmpty { return env }
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-        return Files.parent(of: exe) + "/git-coord"
+        return Files.parent(of: OS.executablePath ?? "") + "/git-coord"
     }
 
     /// Runs `git-coord ARGS` in `dir` as `session` (through GIT_COORD_SESSION when given).
@@ -166,43 +149,25 @@ public enum CLI {
     }
 }
 
-/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), hidden from Swift behind `_GNU_SOURCE`.
-@_silgen_name("posix_spawn_file_actions_addchdir_np")
-func testSpawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
-
 extension Shell {
     /// The environment of a child: this process's, without the variables that name an agent
     /// session (a test run inside an agent must not act as that agent), then `environment` over it.
     static func childEnvironment(_ environment: [String: String], pwd: String?) -> [String] {
         let agentVariables = AgentSession.environmentVariables + [AgentSession.processVariable]
-        var out: [String] = []
-        var i = 0
-        while let e = environ[i] { out.append(String(cString: e)); i += 1 }
+        var out = OS.environment
         out = out.filter { entry in !agentVariables.contains { entry.hasPrefix($0 + "=") } }
         if let pwd { out = out.filter { !$0.hasPrefix("PWD=") } + ["PWD=\(pwd)"] }
         for (k, v) in environment { out = out.filter { !$0.hasPrefix(k + "=") } + ["\(k)=\(v)"] }
         return out
     }
 
-    /// Spawn attributes giving the child an empty signal mask and default handlers, whatever the
-    /// test runner's threads block or ignore (a child inheriting a blocked SIGTERM never dies).
-    static func cleanSignals() -> posix_spawnattr_t {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        return attr
-    }
+    /// The signals a child starts with default handlers for (and an empty signal mask), whatever
+    /// the test runner's threads block or ignore (a child inheriting a blocked SIGTERM never dies).
+    static let defaultSignals: [OS.Signal] = [.terminate, .interrupt, .hangUp, .brokenPipe, .childEnded, .quit]
 
     /// A started program whose output goes to files, so many can run at once without pipes.
     public struct Running {
-        public let pid: pid_t
+        public let pid: Int32
         let outPath: String
         let errPath: String
 
@@ -217,26 +182,14 @@ extension Shell {
 
     /// Starts a program without waiting for it (see ``Running/wait()``).
     public static func start(_ argv: [String], in dir: String? = nil, input: String? = nil, environment: [String: String] = [:]) -> Running {
-        let tag = "/tmp/git-coord-shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let tag = "/tmp/git-coord-shell-\(OS.processID)-\(UInt32.random(in: 0...UInt32.max))"
         let outPath = tag + ".out", errPath = tag + ".err", inPath = tag + ".in"
         if let input { Files.writeAtomically(inPath, input) }
         defer { if input != nil { Files.remove(inPath) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : inPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if let dir { _ = testSpawnAddChdir(&actions, dir) }
-        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { argvC.forEach { free($0) } }
-        let envStrings = Shell.childEnvironment(environment, pwd: nil)
-        let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
-        defer { envC.forEach { free($0) } }
-        var pid: pid_t = 0
-        var attr = Shell.cleanSignals()
-        defer { posix_spawnattr_destroy(&attr) }
-        if posix_spawnp(&pid, argvC[0]!, &actions, &attr, argvC, envC) != 0 { pid = -1 }
+        let options = OS.SpawnOptions(
+            files: [.open(0, path: input == nil ? "/dev/null" : inPath, .read), .open(1, path: outPath, .truncate), .open(2, path: errPath, .truncate)],
+            directory: dir, environment: Shell.childEnvironment(environment, pwd: nil), defaultSignals: Shell.defaultSignals)
+        let pid = (try? OS.spawn(argv, options)) ?? -1
         return Running(pid: pid, outPath: outPath, errPath: errPath)
     }
 }
@@ -252,7 +205,3 @@ extension CLI {
         return Shell.start([binary] + args, in: dir, input: input, environment: env)
     }
 }
-
-/// glibc's `pipe2`, hidden from Swift behind `_GNU_SOURCE`.
-@_silgen_name("pipe2")
-func testPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32

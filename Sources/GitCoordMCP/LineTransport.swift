@@ -2,11 +2,6 @@ import Foundation
 import GitCoord
 import Logging
 import MCP
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// MCP's stdio transport (one JSON-RPC message per line) on blocking reads and writes.
 ///
@@ -80,9 +75,7 @@ actor LineTransport: Transport {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            guard let n = try? OS.read(fd, into: &buffer), n > 0 else { break }
             pending.append(contentsOf: buffer[0..<n])
             var start = 0
             while let nl = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {

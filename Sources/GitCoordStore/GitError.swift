@@ -1,4 +1,4 @@
-import CLibgit2
+internal import CLibgit2
 
 /// A failure reported by libgit2, with libgit2's own code, class and message kept.
 ///

@@ -1,5 +1,5 @@
-import CLibgit2
-import CLibgit2Init
+internal import CLibgit2
+internal import CLibgit2Init
 
 /// Process-wide libgit2 set-up, done once before the first repository is opened.
 public enum Libgit2 {

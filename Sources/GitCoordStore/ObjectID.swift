@@ -1,4 +1,4 @@
-import CLibgit2
+internal import CLibgit2
 
 /// A git object id (SHA-1), a value type independent of any repository.
 public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible {

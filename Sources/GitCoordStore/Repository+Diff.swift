@@ -1,4 +1,4 @@
-import CLibgit2
+internal import CLibgit2
 
 /// A blob that differs between two trees: absent on one side is nil.
 public struct TreeChange: Sendable, Equatable {

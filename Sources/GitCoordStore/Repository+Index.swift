@@ -1,4 +1,4 @@
-import CLibgit2
+internal import CLibgit2
 
 extension Repository {
     /// The paths that differ between HEAD's tree and an index: what the next commit changes.

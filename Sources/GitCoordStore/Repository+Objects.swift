@@ -1,9 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import CLibgit2
+internal import CLibgit2
 
 /// The kind of a tree entry, as far as the store cares.
 public enum EntryKind: Sendable, Equatable {
@@ -159,8 +154,8 @@ extension Repository {
         }
         defer { if baseTree != nil { git_tree_free(baseTree) } }
         // Keep the C path strings alive for the duration of the call.
-        let cPaths: [UnsafeMutablePointer<CChar>] = updates.map { strdup($0.path) }
-        defer { cPaths.forEach { free($0) } }
+        let cPaths: [UnsafeMutablePointer<CChar>] = updates.map { Repository.cString($0.path) }
+        defer { cPaths.forEach { $0.deallocate() } }
         var raw: [git_tree_update] = []
         raw.reserveCapacity(updates.count)
         for (i, u) in updates.enumerated() {
@@ -180,6 +175,14 @@ extension Repository {
         let rc = raw.withUnsafeBufferPointer { git_tree_create_updated(&oid, handle, baseTree, $0.count, $0.baseAddress) }
         try check(rc, "build tree")
         return ObjectID(oid)
+    }
+
+    /// A NUL-terminated copy of `text` that outlives the call; the caller deallocates it.
+    private static func cString(_ text: String) -> UnsafeMutablePointer<CChar> {
+        let bytes = text.utf8CString
+        let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
+        bytes.withUnsafeBufferPointer { copy.initialize(from: $0.baseAddress!, count: $0.count) }
+        return copy
     }
 
     // MARK: Commits

@@ -1,4 +1,4 @@
-import CLibgit2
+internal import CLibgit2
 
 extension Repository {
     /// The object a ref points at (peeled through symbolic refs), or nil when the ref is absent.

@@ -1,4 +1,4 @@
-import CLibgit2
+internal import CLibgit2
 
 extension Repository {
     /// Walks the history reachable from `tips`, newest first, calling `body` with each commit id

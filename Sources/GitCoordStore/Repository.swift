@@ -1,4 +1,4 @@
-import CLibgit2
+internal import CLibgit2
 
 /// An open git repository: the one owner of a `git_repository` handle.
 ///

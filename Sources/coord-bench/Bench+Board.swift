@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CoordTestSupport
 import GitCoord
 import GitCoordStore
@@ -16,13 +11,7 @@ struct CallSamples {
 
     /// CPU milliseconds (user + system) of waited children, or of this process with `self`.
     static func cpuMilliseconds(self ownProcess: Bool = false) -> Double {
-        var u = rusage()
-        #if canImport(Glibc)
-        getrusage(__rusage_who_t(ownProcess ? RUSAGE_SELF.rawValue : RUSAGE_CHILDREN.rawValue), &u)
-        #else
-        getrusage(ownProcess ? RUSAGE_SELF : RUSAGE_CHILDREN, &u)
-        #endif
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000
+        OS.cpuMilliseconds(ownProcess ? .thisProcess : .waitedChildren)
     }
 
     /// Runs `body` `n` times; CPU is the children's (`inProcess` false) or this process's.

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CoordTestSupport
 import GitCoord
 import GitCoordStore
@@ -106,8 +103,6 @@ enum LeaseBench {
 
     /// User and system time of every finished child process so far (ms).
     static func childrenCPUms() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000
+        OS.cpuMilliseconds(.waitedChildren)
     }
 }

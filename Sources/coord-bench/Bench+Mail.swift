@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CoordTestSupport
 import Foundation
 import GitCoord
@@ -54,7 +49,7 @@ enum MailBench {
     }
 
     /// Waits until one of the process's threads sleeps in poll(2), i.e. the watcher is armed.
-    static func waitUntilPolling(_ pid: pid_t) -> Bool {
+    static func waitUntilPolling(_ pid: Int32) -> Bool {
         let deadline = Clock.monotonicNanoseconds() + 10_000_000_000
         while Clock.monotonicNanoseconds() < deadline {
             for task in Files.list("/proc/\(pid)/task") {
@@ -71,12 +66,11 @@ enum MailBench {
         private var at: UInt64 = 0
         private var status: Int32 = -1
 
-        init(pid: pid_t) {
+        init(pid: Int32) {
             let thread = Thread { [self] in
-                var st: Int32 = 0
-                while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+                let ended = try? OS.wait(for: pid, blocking: true)
                 at = Clock.monotonicNanoseconds()
-                status = (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f)
+                status = ended?.code ?? 0
                 done.signal()
             }
             thread.start()

@@ -1,8 +1,5 @@
 import CoordTestSupport
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `git coord report` over a generated night of about 10,000 operations (2,400 with --quick):
 /// the report built in-process, its text and HTML forms, the whole command, and as the baseline
@@ -34,9 +31,9 @@ enum ReportBench {
         let query = ReportQuery(from: spec.start - 60_000, until: spec.end + 60_000, now: spec.end + 30_000)
         let runs = bench.quick ? 3 : 5
         var report: Report? = nil
-        let cpu0 = cpuMilliseconds(RUSAGE_SELF)
+        let cpu0 = OS.cpuMilliseconds(.thisProcess)
         let build = try bench.samples(runs) { _ in report = try coord.report(query) }
-        let buildCPU = (cpuMilliseconds(RUSAGE_SELF) - cpu0) / Double(runs)
+        let buildCPU = (OS.cpuMilliseconds(.thisProcess) - cpu0) / Double(runs)
         guard let report else { return }
         var text = "", html = ""
         let textTimes = bench.samples(runs) { _ in text = report.text }
@@ -47,9 +44,9 @@ enum ReportBench {
 
         let out = repo.root + "/night.html"
         func process(_ argv: [String]) -> (samples: [Double], cpu: Double) {
-            let c0 = cpuMilliseconds(RUSAGE_CHILDREN)
+            let c0 = OS.cpuMilliseconds(.waitedChildren)
             let xs = bench.samples(runs) { _ in _ = Shell.run(argv) }
-            return (xs, (cpuMilliseconds(RUSAGE_CHILDREN) - c0) / Double(runs))
+            return (xs, (OS.cpuMilliseconds(.waitedChildren) - c0) / Double(runs))
         }
         let cli = [CLI.binary, "-C", repo.path, "report", "--since", "24h"]
         let cliText = process(cli), cliHTML = process(cli + ["--html", out])
@@ -59,13 +56,6 @@ enum ReportBench {
         let baseline = process(log)
         let logBytes = Shell.run(log).stdout.utf8.count
         bench.line("baseline git log --glob=refs/coord/* --format='%H %ct%n%B': \(bench.summary(baseline.samples)); CPU \(bench.fmt(baseline.cpu, 0)) ms; \(logBytes / 1024) KiB")
-    }
-
-    /// User and system CPU time, in ms, of this process or of its waited-for children.
-    static func cpuMilliseconds(_ who: __rusage_who) -> Double {
-        var u = rusage()
-        getrusage(__rusage_who_t(who.rawValue), &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000
     }
 
     /// `coord-bench report-fixture DIR [HOURS]`: a new repository in DIR holding a generated

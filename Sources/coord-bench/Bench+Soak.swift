@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CoordTestSupport
 import GitCoord
 import GitCoordStore
@@ -37,7 +34,7 @@ enum SoakBench {
         let running = (0..<writers).map { Shell.start(["/bin/sh", "-c", loop, CLI.binary], in: repo.path, environment: ["GIT_COORD_SESSION": "w\($0)"]) }
         let results = running.map { $0.wait() }
         let elapsed = Double(Clock.monotonicNanoseconds() - t0) / 1e9
-        kill(beat.pid, SIGTERM)
+        try? OS.send(.terminate, to: beat.pid)
         _ = beat.wait()
         let failures = results.map { $0.stderr.split(separator: "\n").filter { $0.contains("failed") }.count }.reduce(0, +)
 

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CoordTestSupport
 import GitCoord
 import GitCoordStore
@@ -122,8 +119,8 @@ enum SyncBench {
         _ = CLI.run(["join", "alice"], in: a)
         _ = CLI.run(["join", "bob"], in: b)
         _ = try sync(a); _ = try sync(b); _ = try sync(a)
-        var pids: [pid_t] = []
-        defer { for pid in pids { kill(pid, SIGTERM) } }
+        var pids: [Int32] = []
+        defer { for pid in pids { try? OS.send(.terminate, to: pid) } }
         for (dir, name) in [(a, "a"), (b, "b")] {
             guard let pid = ProcessRunner.spawnDetached([CLI.binary, "sync", "--watch", "--interval", "1s"], logTo: repo.root + "/watch-\(name).log", in: dir) else {
                 throw CoordError.data("cannot start sync --watch")

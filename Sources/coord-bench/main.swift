@@ -1,7 +1,4 @@
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `coord-bench [SECTION...]`: measures git-coord against git's own plumbing in the same run.
 /// Sections: store, mail, board, sessions, sync, hooks, mcp, lease, soak, report, peers (default: all). `--quick` uses smaller sizes.
@@ -9,13 +6,13 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "write-records" {
     // A writer process for tests and benchmarks: write-records REPO SESSION COUNT LABEL
     try RecordWriter.run(Array(arguments.dropFirst()))
-    exit(0)
+    OS.exit(0)
 }
 // A hook command may exit before reading the payload written to it, as Claude Code allows.
-signal(SIGPIPE, SIG_IGN)
+OS.ignore(.brokenPipe)
 if arguments.first == "report-fixture" {
     try ReportBench.fixture(Array(arguments.dropFirst()))
-    exit(0)
+    OS.exit(0)
 }
 let quick = arguments.contains("--quick")
 let chosen = Set(arguments.filter { !$0.hasPrefix("--") })

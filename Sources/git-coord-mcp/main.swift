@@ -1,20 +1,15 @@
 import GitCoord
 import GitCoordMCP
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // git-coord-mcp: the MCP server that `git coord mcp` starts (Docs/MCP.md). A binary of its own so
 // that the SDK and Foundation stay out of the git-coord binary every CLI call starts.
 
 func fail(_ message: String, _ code: Int32) -> Never {
     Files.writeAll(2, Array("git coord mcp: \(message)\n".utf8))
-    exit(code)
+    OS.exit(code)
 }
 
-Allocator.keepFreedMemory()
+OS.keepFreedMemory()
 var options = CoordMCPServer.Options()
 var args = Array(CommandLine.arguments.dropFirst())
 while !args.isEmpty {
@@ -27,7 +22,7 @@ while !args.isEmpty {
     case "-C":
         guard !args.isEmpty else { fail("-C needs a PATH", 2) }
         options.path = args.removeFirst()
-    case "--version": print(GitCoordMCPVersion.string); exit(0)
+    case "--version": print(GitCoordMCPVersion.string); OS.exit(0)
     default: fail("unknown argument '\(arg)': use --channel, --session NAME or -C PATH (see git coord mcp --help)", 2)
     }
 }

@@ -1,10 +1,5 @@
 import ArgumentParser
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension GitCoordCommand {
     static let jobCommands: [any ParsableCommand.Type] = [Run.self, Jobs.self, Job.self]

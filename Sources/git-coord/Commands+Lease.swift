@@ -1,10 +1,5 @@
 import ArgumentParser
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension GitCoordCommand {
     static let leaseCommands: [any ParsableCommand.Type] = [LeaseCommand.self]
@@ -198,7 +193,7 @@ extension GitCoordCommand.LeaseCommand {
                 how += hook ? ", or commit anyway with git commit --no-verify.\n" : ".\n"
                 out.write(how)
             }
-            Glibc.exit(1)
+            OS.exit(1)
         }
     }
 }

@@ -1,10 +1,5 @@
 import ArgumentParser
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension GitCoordCommand {
     static let mcpCommands: [any ParsableCommand.Type] = [MCP.self]
@@ -50,15 +45,15 @@ extension GitCoordCommand.MCP {
 
         func run() throws {
             let server = Self.serverPath()
-            guard access(server, X_OK) == 0 else {
+            guard OS.isExecutable(server) else {
                 throw CoordError.usage("cannot find the MCP server \(server): install git-coord-mcp beside git-coord (scripts/install.sh does)")
             }
             if let session { _ = try SessionName.validate(session) }
             var argv = [server] + (channel ? ["--channel"] : [])
             if let session { argv += ["--session", session] }
-            let cargs = argv.map { strdup($0) } + [nil]
-            execv(server, cargs)
-            throw CoordError.data("cannot start \(server): \(String(cString: strerror(errno)))")
+            do { try OS.replaceProcess(with: argv) } catch {
+                throw CoordError.data("cannot start \(server): \(error.errno)")
+            }
         }
 
         /// git-coord-mcp beside this binary.

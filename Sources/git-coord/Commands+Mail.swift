@@ -1,10 +1,5 @@
 import ArgumentParser
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension GitCoordCommand {
     static let mailCommands: [any ParsableCommand.Type] = [Send.self, Inbox.self, Show.self, Ack.self, Sent.self, Thread.self]
@@ -262,7 +257,7 @@ enum MailInput {
             guard let bytes = Files.read(file) else { throw CoordError.usage("cannot read '\(file)'") }
             return String(decoding: bytes, as: UTF8.self)
         }
-        if file == nil && isatty(0) == 1 {
+        if file == nil && OS.isTerminal(0) {
             throw CoordError.usage("no message text: pass -m TEXT or -F FILE, or pipe it on standard input")
         }
         return String(decoding: readStandardInput(), as: UTF8.self)
@@ -272,9 +267,7 @@ enum MailInput {
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buf.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            guard let n = try? OS.read(0, into: &buf), n > 0 else { break }
             out.append(contentsOf: buf[0..<n])
         }
         return out

@@ -1,10 +1,5 @@
 import ArgumentParser
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension GitCoordCommand {
     static let stateCommands: [any ParsableCommand.Type] = [State.self, BriefCommand.self, Hooks.self]
@@ -338,8 +333,8 @@ extension GitCoordCommand.Hooks {
             }
             let input = readStandardInput()
             let payload = HookPayload(bytes: input)
-            if let cwd = payload.cwd, !cwd.isEmpty { _ = chdir(cwd) }
-            if hook == .stopWait { _ = signal(SIGTERM) { _ in _exit(0) } }
+            if let cwd = payload.cwd, !cwd.isEmpty { try? OS.changeDirectory(cwd) }
+            if hook == .stopWait { OS.exitSilently(on: .terminate) }
             let result: HookResult
             do {
                 // Outside a repository the hooks have nothing to say.
@@ -349,24 +344,22 @@ extension GitCoordCommand.Hooks {
             } catch {
                 // Exit 2 would block the prompt or the stop: report as a non-blocking error instead.
                 FileOutput.standardError.write("git coord: \(error.message)\n")
-                Glibc.exit(1)
+                OS.exit(1)
             }
             FileOutput.standardOutput.write(result.stdout)
             FileOutput.standardError.write(result.stderr)
-            if result.exitCode != 0 { Glibc.exit(result.exitCode) }
+            if result.exitCode != 0 { OS.exit(result.exitCode) }
         }
     }
 }
 
 /// Standard input, whole; empty when it is a terminal.
 func readStandardInput() -> [UInt8] {
-    guard isatty(0) == 0 else { return [] }
+    guard !OS.isTerminal(0) else { return [] }
     var out: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 65536)
     while true {
-        let n = buf.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-        if n < 0 { if errno == EINTR { continue }; break }
-        if n == 0 { break }
+        guard let n = try? OS.read(0, into: &buf), n > 0 else { break }
         out.append(contentsOf: buf[0..<n])
         if out.count > 64 << 20 { break }
     }

@@ -1,10 +1,5 @@
 import ArgumentParser
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `git coord`: the root command. Subcommands are listed by topic in the `Commands+*.swift` files.
 struct GitCoordCommand: AsyncParsableCommand {
@@ -44,7 +39,7 @@ enum GitCoordMain {
         var args = Array(CommandLine.arguments.dropFirst())
         // git's -C PATH, before the subcommand, any number of times.
         while args.count >= 2, args[0] == "-C" {
-            if chdir(args[1]) != 0 {
+            if (try? OS.changeDirectory(args[1])) == nil {
                 fail(CoordError.usage("cannot change to '\(args[1])': no such folder"))
             }
             args.removeFirst(2)
@@ -64,7 +59,7 @@ enum GitCoordMain {
             if code == .validationFailure {
                 let text = GitCoordCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
                 FileOutput.standardError.writeText("git coord: \(text) (see git coord --help)\n")
-                exit(2)
+                OS.exit(2)
             }
             // Help, --version and other clean exits. ArgumentParser spells the help footer with the
             // super command first ("git help coord board"), which would ask git for a man page;
@@ -77,12 +72,12 @@ enum GitCoordMain {
             } else {
                 FileOutput.standardError.write(text + "\n")
             }
-            exit(code.rawValue)
+            OS.exit(code.rawValue)
         }
     }
 
     static func fail(_ error: CoordError) -> Never {
         FileOutput.standardError.writeText("git coord: \(error.message)\n")
-        exit(error.exitCode)
+        OS.exit(error.exitCode)
     }
 }

@@ -1,10 +1,5 @@
 import ArgumentParser
 import GitCoord
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Options every command that acts as a session takes.
 struct SessionOptions: ParsableArguments {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Checks of what lies on disk: stale ref locks, loose objects and git's automatic cleanup.
 extension Doctor {
     /// `NAME.lock` files under `refs/coord/` (and `packed-refs.lock`) older than the stale age:

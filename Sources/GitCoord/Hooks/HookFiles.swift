@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The local (never synced) files hooks keep under `<commondir>/coord/hooks/`.
 ///
 /// - `<SESSION>/told`: ids of the messages the agent has been told about, one per line, so each

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Which Claude Code settings file `hooks install` edits.
 ///
 /// The default is `user` (`~/.claude/settings.json`): it covers every worktree of every repository,
@@ -61,11 +55,10 @@ extension ClaudeSettings {
 
     /// Writes a settings file atomically, keeping the permission bits of the file it replaces.
     public static func writeSettings(_ path: String, _ bytes: [UInt8]) throws(CoordError) {
-        var st = stat()
-        let hadMode = stat(path, &st) == 0
+        let mode = (try? OS.status(path))?.permissions
         Files.makeFolders(Files.parent(of: path))
         guard Files.writeAtomically(path, bytes) else { throw CoordError.data("cannot write \(path): check the folder's permissions") }
-        if hadMode { chmod(path, st.st_mode & 0o7777) }
+        if let mode { try? OS.setPermissions(path, mode) }
     }
 
     /// Our hook commands in a settings file: event, matcher, command, in file order.
@@ -167,7 +160,7 @@ extension Coord {
         let payload = JSONValue.object(["hook_event_name": .string(event), "cwd": .string(project), "git_coord_probe": true])
         let out: ProcessRunner.Output
         // The payload goes in as a file: a hook may exit without reading it, as Claude Code allows.
-        let payloadFile = Files.join(store.localFolder, "hooks", "doctor-probe.\(getpid()).json")
+        let payloadFile = Files.join(store.localFolder, "hooks", "doctor-probe.\(OS.processID).json")
         Files.makeFolders(Files.parent(of: payloadFile))
         Files.writeAtomically(payloadFile, payload.canonicalString)
         defer { Files.remove(payloadFile) }

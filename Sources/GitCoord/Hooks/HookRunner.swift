@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The hook commands an agent runs (`git coord hooks run KIND`), as library calls.
 ///
 /// - `session-start` (SessionStart: startup, resume, clear, compact, fork): settles the agent's
@@ -138,7 +132,7 @@ extension Coord {
     public func runStopWaitHook(_ payload: HookPayload, timeoutMs: Int64) throws(CoordError) -> HookResult {
         guard payload.agentID == nil, let name = session else { return .silent }
         let files = HookFiles(coord: self)
-        let me = getpid()
+        let me = OS.processID
         Coord.replaceWaiter(files: files, session: name, with: me)
         defer { if files.waiterPid(name) == me { Files.remove(files.waiterPidFile(name)) } }
         var new: [HookMessage] = []
@@ -158,7 +152,7 @@ extension Coord {
     static func replaceWaiter(files: HookFiles, session: String, with pid: Int32?) {
         if let old = files.waiter(session), old.pid != pid, old.pid > 0,
            ProcessIdentity.isRunning(old.pid, start: old.start) {
-            kill(old.pid, SIGTERM)
+            try? OS.send(.terminate, to: old.pid)
         }
         if let pid {
             Files.writeAtomically(files.waiterPidFile(session), "\(pid)\n\(ProcessIdentity.start(of: pid) ?? "")\n")

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What `run` was asked to run.
 public struct JobSpec: Sendable {
     public var command: [String]
@@ -64,7 +58,7 @@ extension Coord {
     /// Runs a command under supervision in this process: output passes through and is logged,
     /// the end is recorded and the `--notify` sessions are told. Returns the finished job.
     public func runJob(_ spec: JobSpec) throws(CoordError) -> JobRecord {
-        let job = try recordJob(spec, supervisorPid: getpid())
+        let job = try recordJob(spec, supervisorPid: OS.processID)
         return try supervise(job, passthrough: true)
     }
 
@@ -99,9 +93,9 @@ extension Coord {
         guard let job = try jobRecord(id, session: session) else { throw CoordError.usage("no job \(id) in session \(session)") }
         guard job.state == .running else { throw CoordError.refused("job \(id) is \(job.state.rawValue), not waiting to run") }
         try store.update(DocumentID(.jobs, session), as: session) { (tx) throws(CoordError) in
-            tx.set(Coord.jobPath(id), ["supervisorPid": .int(Int64(getpid())),
-                                       "supervisorStart": ProcessIdentity.start(of: getpid()).map(JSONValue.string) ?? .null])
-            tx.subject = "jobs: supervise \(id) in process \(getpid())"
+            tx.set(Coord.jobPath(id), ["supervisorPid": .int(Int64(OS.processID)),
+                                       "supervisorStart": ProcessIdentity.start(of: OS.processID).map(JSONValue.string) ?? .null])
+            tx.subject = "jobs: supervise \(id) in process \(OS.processID)"
             tx.operation = "jobs.supervise"
         }
         return try supervise(job, passthrough: false)
@@ -111,7 +105,7 @@ extension Coord {
     func supervise(_ job: JobRecord, passthrough: Bool) throws(CoordError) -> JobRecord {
         SupervisorSignals.install(passthrough: passthrough)
         let running = RunningIndex(folder: jobsFolder)
-        running.add(job.id, session: job.session, supervisorPid: getpid())
+        running.add(job.id, session: job.session, supervisorPid: OS.processID)
         defer { running.remove(job.id) }
         let started = Clock.monotonicNanoseconds()
         let child: ChildProcess
@@ -138,7 +132,7 @@ extension Coord {
     /// Records the supervisor's heartbeat for a job (best effort).
     func beatJob(_ job: JobRecord) {
         _ = try? store.update(DocumentID(.beat, job.session), as: job.session) { (tx) throws(CoordError) in
-            tx.set(Coord.jobPath(job.id), ["at": .int(tx.stamp.milliseconds), "supervisorPid": .int(Int64(getpid()))])
+            tx.set(Coord.jobPath(job.id), ["at": .int(tx.stamp.milliseconds), "supervisorPid": .int(Int64(OS.processID))])
             tx.subject = "beat: job \(job.id)"
             tx.operation = "beat.job"
         }
@@ -215,12 +209,12 @@ public enum Executable {
     static func problem(_ program: String) -> String? {
         if program.contains("/") {
             guard Files.exists(program) else { return "no such file" }
-            return access(program, X_OK) == 0 && !Files.isDirectory(program) ? nil : "not executable"
+            return OS.isExecutable(program) && !Files.isDirectory(program) ? nil : "not executable"
         }
         let path = ProcessEnvironment.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
         for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
             let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + program
-            if access(candidate, X_OK) == 0 && !Files.isDirectory(candidate) { return nil }
+            if OS.isExecutable(candidate) && !Files.isDirectory(candidate) { return nil }
         }
         return "command not found in PATH"
     }
@@ -228,10 +222,7 @@ public enum Executable {
     /// This program's own path, to start supervisors and heartbeats from (for the MCP server,
     /// the git-coord beside it).
     public static var current: String {
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        guard n > 0 else { return CommandLine.arguments.first ?? "git-coord" }
-        let path = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let path = OS.executablePath else { return CommandLine.arguments.first ?? "git-coord" }
         // The MCP server (git-coord-mcp) starts supervisors and heartbeats from the git-coord
         // binary installed beside it.
         if path.hasSuffix("/git-coord-mcp") { return String(path.dropLast("-mcp".count)) }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The git pre-commit hook that keeps commits off paths another live session leases exclusively.
 ///
 /// It goes into the repository's common hooks folder (`core.hooksPath` when set, else
@@ -56,11 +50,11 @@ public enum GitHookGuard {
             if Files.exists(chained) {
                 throw CoordError.usage("\(chained) exists already; move it away, then run git coord hooks install git again")
             }
-            guard rename(hook, chained) == 0 else { throw CoordError.data("cannot move \(hook) to \(chained)") }
+            guard (try? OS.move(hook, to: chained)) != nil else { throw CoordError.data("cannot move \(hook) to \(chained)") }
         }
         Files.makeFolders(folder)
         guard Files.writeAtomically(hook, script) else { throw CoordError.data("cannot write \(hook)", mend: "check the permissions of \(folder)") }
-        chmod(hook, 0o755)
+        try? OS.setPermissions(hook, 0o755)
         return Files.exists(chained)
             ? "added the git coord lease guard to \(hook); it runs the hook that was there (now \(chainedName)) after it"
             : "added the git coord lease guard to \(hook)"
@@ -75,7 +69,7 @@ public enum GitHookGuard {
         }
         Files.remove(hook)
         if Files.exists(chained) {
-            guard rename(chained, hook) == 0 else { throw CoordError.data("cannot move \(chained) back to \(hook)") }
+            guard (try? OS.move(chained, to: hook)) != nil else { throw CoordError.data("cannot move \(chained) back to \(hook)") }
             return "removed the git coord lease guard from \(hook) and put back the hook it ran"
         }
         return "removed the git coord lease guard from \(hook)"

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Paths as leases compare them: relative to the work tree's root, `/`-separated, no `.` or `..`.
 public enum LeasePaths {
     /// The path of `path` relative to the work tree `root`, nil when it lies outside it (or in
@@ -37,9 +31,7 @@ public enum LeasePaths {
         var head = path
         var tail: [String] = []
         while !head.isEmpty && head != "/" {
-            if let r = realpath(head, nil) {
-                defer { free(r) }
-                let real = String(cString: r)
+            if let real = try? OS.realPath(head) {
                 return ([real == "/" ? "" : real] + tail.reversed()).joined(separator: "/")
             }
             guard let slash = head.lastIndex(of: "/") else { break }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The agent session a command runs inside: Claude Code's or Codex's own session, as it tells its
 /// tools and hooks.
 ///
@@ -198,8 +192,8 @@ public struct AgentBindings: Sendable {
             return (name, at)
         }.sorted { $0.1 > $1.1 }
         for (name, _) in fresh {
-            let claimed = clearedFile(name) + ".taken.\(getpid())"
-            if rename(clearedFile(name), claimed) == 0 { Files.remove(claimed); return name }
+            let claimed = clearedFile(name) + ".taken.\(OS.processID)"
+            if (try? OS.move(clearedFile(name), to: claimed)) != nil { Files.remove(claimed); return name }
         }
         return nil
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A session's last heartbeat, as kept in `refs/coord/beat/NAME` (cell `beat.lww`).
 ///
 /// The beat document keeps no history: every write is a parentless commit that replaces the

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Waits for a process (not necessarily a child) to end.
 ///
 /// On Linux 5.3 and later a pidfd becomes readable the moment the process exits, so `poll` wakes
@@ -16,10 +10,10 @@ public final class ProcessWatch {
 
     public init(_ pid: Int32) {
         self.pid = pid
-        fd = ProcessWatch.openPidFD(pid)
+        fd = OS.openExitDescriptor(pid)
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit { if fd >= 0 { OS.close(fd) } }
 
     /// Whether the watch is a pidfd (event-driven) rather than a short poll.
     public var isEventDriven: Bool { fd >= 0 }
@@ -33,27 +27,11 @@ public final class ProcessWatch {
             if now >= deadline { return false }
             let left = deadline == UInt64.max ? Int64(1000) : Int64((deadline - now) / 1_000_000) + 1
             if fd >= 0 {
-                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 // A zombie child of ours is readable too; isAlive above tells it apart.
-                _ = poll(&p, 1, Int32(min(left, 1000)))
+                _ = try? OS.poll([fd], timeoutMs: Int32(min(left, 1000)))
             } else {
                 Clock.sleep(milliseconds: Double(min(left, 20)))
             }
         }
-    }
-
-    private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-
-    /// `pidfd_open(2)` through the C library when it has it (glibc 2.36+), else -1.
-    static func openPidFD(_ pid: Int32) -> Int32 {
-        #if os(Linux)
-        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pidfd_open") else { return -1 }
-        let open = unsafeBitCast(sym, to: PidfdOpen.self)
-        let fd = open(pid, 0)
-        if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return fd
-        #else
-        return -1
-        #endif
     }
 }

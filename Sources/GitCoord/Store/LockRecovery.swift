@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Recovery from ref locks left behind by writers that died while holding them.
 ///
 /// libgit2 takes `NAME.lock` beside a ref while it moves it; a writer killed in that window leaves
@@ -24,20 +18,18 @@ enum LockRecovery {
 
     /// Clears one lock file if it is stale. True when the lock is gone.
     static func clear(_ lock: String, staleAfter seconds: Double) -> Bool {
-        var st = stat()
-        guard stat(lock, &st) == 0 else { return true }
-        let age = Double(Clock.nowMilliseconds()) / 1000 - (Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+        guard let st = try? OS.status(lock) else { return true }
+        let age = Double(Clock.nowMilliseconds()) / 1000 - st.modified
         guard age >= seconds else { return false }
-        let aside = "\(lock).stale.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-        guard rename(lock, aside) == 0 else { return true }
-        var moved = stat()
-        if stat(aside, &moved) == 0, moved.st_ino != st.st_ino || moved.st_dev != st.st_dev {
+        let aside = "\(lock).stale.\(OS.processID).\(UInt32.random(in: 0...UInt32.max))"
+        guard (try? OS.move(lock, to: aside)) != nil else { return true }
+        if let moved = try? OS.status(aside), moved.inode != st.inode || moved.device != st.device {
             // A live writer took the lock between our look and our rename: give it back.
-            if link(aside, lock) != 0 { /* someone else holds it now; the writer will retry */ }
-            unlink(aside)
+            if (try? OS.hardLink(aside, as: lock)) == nil { /* someone else holds it now; the writer will retry */ }
+            try? OS.removeFile(aside)
             return false
         }
-        unlink(aside)
+        try? OS.removeFile(aside)
         return true
     }
 }

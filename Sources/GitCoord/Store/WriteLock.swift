@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A per-document advisory lock (`flock`) that git-coord's own writers take around a write, so
 /// that writers of one document queue instead of racing.
 ///
@@ -22,18 +16,20 @@ struct WriteLock {
     static func acquire(_ doc: DocumentID, folder: String, seconds: Double) -> WriteLock? {
         let dir = Files.join(folder, "locks", doc.kind.rawValue)
         let path = Files.join(dir, doc.owner ?? "_")
-        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        if fd < 0 {
+        var opened = try? OS.open(path, .readWrite, [.create])
+        if opened == nil {
             Files.makeFolders(dir)
-            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            opened = try? OS.open(path, .readWrite, [.create])
         }
-        guard fd >= 0 else { return nil }
+        guard let fd = opened else { return nil }
         let deadline = Clock.monotonicNanoseconds() + UInt64(max(0, seconds) * 1e9)
         var pause = 0.2
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, Clock.monotonicNanoseconds() < deadline else {
-                close(fd)
-                return nil
+        while true {
+            do { try OS.tryLockExclusive(fd); break } catch {
+                guard error.errno == .wouldBlock || error.errno == .interrupted, Clock.monotonicNanoseconds() < deadline else {
+                    OS.close(fd)
+                    return nil
+                }
             }
             Clock.sleep(milliseconds: pause)
             pause = min(pause * 1.5, 5)
@@ -42,7 +38,7 @@ struct WriteLock {
     }
 
     func release() {
-        flock(fd, LOCK_UN)
-        close(fd)
+        OS.unlock(fd)
+        OS.close(fd)
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Subprocess
 import SystemPackage
 
@@ -52,62 +47,27 @@ public enum ProcessRunner {
     /// `/dev/null` and its output appended to `logTo`, and does not wait for it. Returns its pid,
     /// or nil when it could not be started.
     @discardableResult
-    public static func spawnDetached(_ argv: [String], logTo: String, in directory: String? = nil) -> pid_t? {
+    public static func spawnDetached(_ argv: [String], logTo: String, in directory: String? = nil) -> Int32? {
         Files.makeFolders(Files.parent(of: logTo))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logTo, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        if let directory { _ = spawnAddChdir(&actions, directory) }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, Int16(posixSpawnSetSID | POSIX_SPAWN_SETSIGMASK))
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
-        cargs.append(nil)
-        defer { cargs.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, cargs, environ)
-        return rc == 0 ? pid : nil
+        let options = OS.SpawnOptions(files: [.open(0, path: "/dev/null", .read), .open(1, path: logTo, .append), .duplicate(1, to: 2)],
+                                      directory: directory, newSession: true)
+        return try? OS.spawn(argv, options)
     }
 
     /// Whether a process with this pid exists on this host (zombies count as gone).
     public static func isAlive(_ pid: Int32) -> Bool {
-        isAlive(pid, stat: procStat(pid))
+        isAlive(pid, state: OS.processState(pid))
     }
 
-    /// `isAlive` given the process's `/proc/PID/stat` fields (``procStat(_:)``), read once.
-    static func isAlive(_ pid: Int32, stat: [Substring]?) -> Bool {
+    /// `isAlive` given what the process table says of it (``OS/processState(_:)``), read once.
+    static func isAlive(_ pid: Int32, state: ProcessState?) -> Bool {
         guard pid > 0 else { return false }
-        if kill(pid, 0) != 0 && errno == ESRCH { return false }
-        // A zombie still answers kill(0); /proc tells it apart.
-        if let state = stat?.first, state == "Z" || state == "X" { return false }
+        if !OS.processExists(pid) { return false }
+        // A zombie still answers kill(0); the process table tells it apart.
+        if state?.isZombie == true { return false }
         return true
     }
 
-    /// The fields of `/proc/PID/stat` after the command name in parentheses, from field 3 (the
-    /// state) on; nil where there is no such file.
-    static func procStat(_ pid: Int32) -> [Substring]? {
-        guard pid > 0, let stat = Files.readString("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
-        return stat[stat.index(after: close)...].split(separator: " ")
-    }
-
     /// This machine's host name.
-    public static var hostName: String {
-        var buf = [UInt8](repeating: 0, count: 256)
-        guard gethostname(&buf, buf.count) == 0 else { return "localhost" }
-        return String(decoding: buf.prefix { $0 != 0 }, as: UTF8.self)
-    }
+    public static var hostName: String { OS.hostName }
 }
-
-/// glibc's `POSIX_SPAWN_SETSID` (spawn.h), hidden from Swift behind `_GNU_SOURCE`.
-let posixSpawnSetSID: Int32 = 0x80
-
-/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), hidden from Swift behind `_GNU_SOURCE`.
-@_silgen_name("posix_spawn_file_actions_addchdir_np")
-func spawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32

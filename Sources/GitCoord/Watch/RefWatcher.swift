@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GitCoordStore
 
 /// Blocks until a condition on coordination refs holds, waking when a ref file changes.
@@ -13,9 +8,10 @@ import GitCoordStore
 /// update shows as the ref's name moved into place (after `NAME.lock`); creating a folder, deleting
 /// a ref, a `packed-refs` rewrite and a queue overflow all wake the waiter too. A wake-up only
 /// means "look again": the condition is always re-evaluated through libgit2, never trusted to the
-/// event. Because watchers miss events in real deployments (network file systems, a folder made
-/// between its creation and its watch), the condition is also re-checked on a slow timer
-/// (`safetyIntervalMs`). Elsewhere than Linux the timer is all there is (every 250 ms at most).
+/// event. On macOS a kqueue watches the same folders (``FolderWatch``), and any change in one of
+/// them wakes the waiter. Because watchers miss events in real deployments (network file systems, a
+/// folder made between its creation and its watch), the condition is also re-checked on a slow
+/// timer (`safetyIntervalMs`). Without a watch the timer is all there is (every 250 ms at most).
 ///
 /// Create the watcher before the first look at the condition: then no change can fall between
 /// the look and the watch.
@@ -25,8 +21,8 @@ import GitCoordStore
 /// let arrived = try watcher.wait(timeoutMs: 30_000) { try !coord.unreadIDs().isEmpty }
 /// ```
 ///
-/// One watcher uses one inotify instance (the kernel allows 128 per user by default), released
-/// when the watcher is. Not safe to share between threads.
+/// One watcher uses one inotify instance (the kernel allows 128 per user by default) or one kqueue,
+/// released when the watcher is. Not safe to share between threads.
 public final class RefWatcher {
     /// The common git dir, with a trailing slash.
     public let commonDir: String
@@ -42,11 +38,9 @@ public final class RefWatcher {
     /// How many times the condition was evaluated (for tests and benchmarks).
     public private(set) var evaluations = 0
 
-    #if os(Linux)
-    private var fd: Int32 = -1
-    /// Watch descriptor → folder path relative to the common dir ("" for the common dir).
-    private var folders: [Int32: String] = [:]
-    #endif
+    /// The kernel's watch on the folders, keyed by path relative to the common dir ("" for the
+    /// common dir); nil when the system gives none.
+    private let folders = FolderWatch()
 
     /// Watches the coordination refs of `store`'s repository: all of them, or only the refs named
     /// in `refs` (full names such as `refs/coord/mail/worker-1`).
@@ -55,27 +49,12 @@ public final class RefWatcher {
         commonDir = dir.hasSuffix("/") ? dir : dir + "/"
         self.refs = Set(refs)
         self.safetyIntervalMs = safetyIntervalMs
-        #if os(Linux)
-        fd = inotify_init1(Int32(O_NONBLOCK | O_CLOEXEC))
-        if fd >= 0 { rescan() }
-        #endif
-    }
-
-    deinit {
-        #if os(Linux)
-        if fd >= 0 { close(fd) }
-        #endif
+        if folders != nil { rescan() }
     }
 
     /// Whether change events are delivered (false: only the safety timer wakes the waiter, e.g.
-    /// when inotify instances ran out or on a platform without inotify).
-    public var isEventDriven: Bool {
-        #if os(Linux)
-        return fd >= 0
-        #else
-        return false
-        #endif
-    }
+    /// when inotify instances ran out or on a platform with neither inotify nor kqueue).
+    public var isEventDriven: Bool { folders != nil }
 
     /// Waits until `condition` returns true or `timeoutMs` passes (nil: no time limit).
     ///
@@ -104,33 +83,25 @@ public final class RefWatcher {
 
     /// Blocks until a relevant event or `milliseconds` pass.
     private func waitForEvent(milliseconds: Int64) {
-        #if os(Linux)
-        guard fd >= 0 else { Clock.sleep(milliseconds: Double(milliseconds)); return }
+        guard let folders else { Clock.sleep(milliseconds: Double(milliseconds)); return }
         let deadline = Clock.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
         while true {
             let now = Clock.monotonicNanoseconds()
             if now >= deadline { return }
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ms = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
-            let rc = poll(&p, 1, ms)
-            if rc < 0 && errno != EINTR { Clock.sleep(milliseconds: Double(ms)); return }
-            if rc > 0 && drain() { return }
+            let events: [FolderWatch.Event]
+            do { events = try folders.next(timeoutMs: ms) } catch { Clock.sleep(milliseconds: Double(ms)); return }
+            if !events.isEmpty && isRelevant(events) { return }
         }
-        #else
-        Clock.sleep(milliseconds: Double(milliseconds))
-        #endif
     }
-
-    #if os(Linux)
-    private static let folderMask = UInt32(IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_ONLYDIR)
 
     /// Adds watches for the common dir, `refs/`, and every folder under `refs/coord/` not yet watched.
     private func rescan() {
-        let known = Set(folders.values)
+        guard let folders else { return }
+        let known = folders.watched
         func watch(_ rel: String) {
             guard !known.contains(rel) else { return }
-            let wd = inotify_add_watch(fd, commonDir + rel, RefWatcher.folderMask)
-            if wd >= 0 { folders[wd] = rel }
+            folders.add(commonDir + rel, as: rel)
         }
         watch("")
         watch("refs")
@@ -144,47 +115,32 @@ public final class RefWatcher {
         }
     }
 
-    /// Reads every pending event; true when one of them calls for a look at the condition.
-    private func drain() -> Bool {
+    /// True when one of `events` calls for a look at the condition; watches folders that appeared.
+    private func isRelevant(_ events: [FolderWatch.Event]) -> Bool {
         var relevant = false
         var needsRescan = false
-        var buf = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            var off = 0
-            let header = MemoryLayout<inotify_event>.size
-            while off + header <= n {
-                let (wd, mask, len) = buf.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
-                    (raw.loadUnaligned(fromByteOffset: off, as: Int32.self),
-                     raw.loadUnaligned(fromByteOffset: off + 4, as: UInt32.self),
-                     Int(raw.loadUnaligned(fromByteOffset: off + 12, as: UInt32.self)))
-                }
-                let nameBytes = buf[(off + header)..<min(n, off + header + len)].prefix { $0 != 0 }
-                let name = String(decoding: nameBytes, as: UTF8.self)
-                off += header + len
-                if mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true; needsRescan = true; continue }
-                if mask & UInt32(IN_IGNORED) != 0 { folders[wd] = nil; continue }
-                guard let folder = folders[wd] else { continue }
-                if mask & UInt32(IN_ISDIR) != 0 {
-                    if folder.isEmpty && name != "refs" { continue }
-                    needsRescan = true
-                    relevant = true
-                    continue
-                }
-                if name.hasSuffix(".lock") { continue }
-                if folder.isEmpty {
-                    if name == "packed-refs" { relevant = true }
-                    continue
-                }
-                let ref = folder + "/" + name
-                if refs.isEmpty ? ref.hasPrefix("refs/coord/") : refs.contains(ref) { relevant = true }
+        for event in events {
+            if event.overflow { relevant = true; needsRescan = true; continue }
+            // Unnamed (kqueue): something in the folder changed; look again.
+            guard let name = event.name else { relevant = true; needsRescan = true; continue }
+            let folder = event.folder
+            if event.isFolder {
+                if folder.isEmpty && name != "refs" { continue }
+                needsRescan = true
+                relevant = true
+                continue
             }
+            if name.hasSuffix(".lock") { continue }
+            if folder.isEmpty {
+                if name == "packed-refs" { relevant = true }
+                continue
+            }
+            let ref = folder + "/" + name
+            if refs.isEmpty ? ref.hasPrefix("refs/coord/") : refs.contains(ref) { relevant = true }
         }
         if needsRescan { rescan() }
         return relevant
     }
-    #endif
 }
 
 extension RefWatcher {
