@@ -114,6 +114,10 @@ enum BoardBench {
 
         // The library alone, in this process: what a claim costs beyond starting a process.
         let worker = Coord(store: coord.store.acting(as: "bench-inproc"))
+        // Writers must have joined: the claims below would otherwise all be refused.
+        _ = try worker.join("bench-inproc", role: nil)
+        let joined = Shell.run([CLI.binary, "-C", repo.path, "join", "bench-worker"], environment: env)
+        guard joined.status == 0 else { throw CoordError.data("cannot join bench-worker: \(joined.stderr)") }
         let inProcessReady = try coord.readyTasks().map(\.id)
         let inProcess = try CallSamples.measure(runs, inProcess: true) { i in _ = try worker.claim(inProcessReady[inProcessReady.count - 1 - i]) }
         bench.line("claim in-process (library, no process start): \(inProcess.summary(bench))")
