@@ -93,12 +93,11 @@ public struct Snapshot {
 
     /// The id of a folder's tree, nil when the folder is absent: equal ids, equal contents.
     public func folderID(_ folder: String) throws(CoordError) -> ObjectID? {
-        guard let tree else { return nil }
         do {
-            guard let e = try repository.treeEntry(tree, path: folder), e.kind == .tree else { return nil }
+            guard let e = try entry(folder), e.kind == .tree else { return nil }
             return e.id
         } catch {
-            throw CoordError.data("cannot read \(folder) in \(document.refName): \(error.message)")
+            throw CoordError.data("cannot read \(folder) in \(document.refName)", cause: error)
         }
     }
 
