@@ -18,13 +18,8 @@ public enum ClaudeSettings {
     /// print nothing outside a coordinated repository and for a teammate without git-coord: the
     /// shell checks both before starting git-coord, and exits 0 otherwise (Docs/Agents.md).
     public static func command(_ subcommand: String, binary: String) -> String {
-        "p=\(shellQuote(binary)); [ -x \"$p\" ] || p=$(command -v git-coord) || exit 0; "
+        "p=\(ProcessRunner.shellQuoted(binary)); [ -x \"$p\" ] || p=$(command -v git-coord) || exit 0; "
             + "d=$(git rev-parse --git-common-dir 2>/dev/null) && [ -d \"$d/coord\" ] && exec \"$p\" hooks run \(subcommand); exit 0"
-    }
-
-    /// `text` quoted for sh.
-    static func shellQuote(_ text: String) -> String {
-        "'" + text.replacing("'", with: "'\\''") + "'"
     }
 
     /// The hook subcommand a command of ours runs (`session-start`, `prompt`, ...), nil when the

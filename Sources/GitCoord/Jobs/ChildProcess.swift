@@ -112,19 +112,15 @@ final class LogSink {
     }
 
     func write(_ bytes: [UInt8], stderr: Bool) {
-        LogSink.writeAll(log, bytes)
-        if stderr { LogSink.writeAll(errLog, bytes) }
-        if passthrough { LogSink.writeAll(stderr ? 2 : 1, bytes) }
+        // A log that could not be opened (-1) takes nothing: the write fails with EBADF.
+        _ = Files.writeAll(log, bytes)
+        if stderr { _ = Files.writeAll(errLog, bytes) }
+        if passthrough { _ = Files.writeAll(stderr ? 2 : 1, bytes) }
     }
 
     func close() {
         if log >= 0 { OS.close(log) }
         if errLog >= 0 { OS.close(errLog) }
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        guard fd >= 0 else { return }
-        Files.writeAll(fd, bytes)
     }
 }
 

@@ -122,7 +122,7 @@ enum ReportFormat {
     /// most `limit` characters (`…` marks a cut).
     static func clean(_ text: String, limit: Int = 400) -> String {
         var out = String(text.unicodeScalars.map { s -> Character in
-            s.value < 0x20 || (0x7f...0x9f).contains(s.value) ? "?" : Character(s)
+            TerminalText.needsEscape(s, keepNewlines: false) ? "?" : Character(s)
         })
         if out.count > limit { out = String(out.prefix(limit - 1)) + "…" }
         return out

@@ -3,13 +3,13 @@ extension Coord {
     /// The active leases, by holder.
     public func activeLeasesBySession() throws(CoordError) -> [String: [Lease]] {
         var out: [String: [Lease]] = [:]
-        for e in try leaseEntries() where e.status.isActive { out[e.lease.holder, default: []].append(e.lease) }
+        for e in try leaseEntries(includeEnded: false) { out[e.lease.holder, default: []].append(e.lease) }
         return out
     }
 
     /// The session's own leases, then the exclusive leases of others (paths to keep off).
     static func leasesSection(_ c: BriefContext) throws(CoordError) -> BriefSection? {
-        let active = try c.coord.leaseEntries().filter(\.status.isActive).map(\.lease)
+        let active = try c.coord.leaseEntries(includeEnded: false).map(\.lease)
         guard !active.isEmpty else { return nil }
         let mine = active.filter { $0.holder == c.session }
         let others = active.filter { $0.holder != c.session && $0.exclusive }

@@ -48,12 +48,12 @@ enum Housekeeping {
     /// Starts the cleanup detached: `git gc --auto`, then a full cruft-pack gc if unreachable loose
     /// objects still block the automatic one.
     static func startCleanup(_ store: CoordStore) {
-        let git = "git --git-dir=\(shellQuoted(store.repository.commonDir))"
-        let log = shellQuoted(Files.join(store.repository.commonDir, "gc.log"))
+        let git = "git --git-dir=\(ProcessRunner.shellQuoted(store.repository.commonDir))"
+        let log = ProcessRunner.shellQuoted(Files.join(store.repository.commonDir, "gc.log"))
         // Already detached: gc runs in the foreground here, so its warning comes back to us
         // instead of into gc.log. A gc.log left by the user's own automatic gc counts too.
-        let state = shellQuoted(Files.join(store.localFolder, "packed-tips"))
-        let lock = shellQuoted(Files.join(store.localFolder, "pack.lock"))
+        let state = ProcessRunner.shellQuoted(Files.join(store.localFolder, "packed-tips"))
+        let lock = ProcessRunner.shellQuoted(Files.join(store.localFolder, "pack.lock"))
         // First, git-coord's own objects written since the last run (reachable from refs/coord/
         // but not from the tips packed last time) go into one small pack, and their loose copies
         // are removed (prune-packed removes only what a pack holds). One run at a time (a mkdir
@@ -63,7 +63,7 @@ enum Housekeeping {
             if mkdir \(lock) 2>/dev/null; then
               tips=$(\(git) for-each-ref --format='%(objectname)' refs/coord/)
               old=$(sed 's/^/^/' \(state) 2>/dev/null)
-              if printf '%s\\n' $tips $old | \(git) rev-list --objects --ignore-missing --stdin | \(git) pack-objects --incremental --quiet \(shellQuoted(Files.join(store.repository.commonDir, "objects", "pack", "pack"))) >/dev/null; then
+              if printf '%s\\n' $tips $old | \(git) rev-list --objects --ignore-missing --stdin | \(git) pack-objects --incremental --quiet \(ProcessRunner.shellQuoted(Files.join(store.repository.commonDir, "objects", "pack", "pack"))) >/dev/null; then
                 \(git) prune-packed --quiet && printf '%s\\n' $tips > \(state).new && mv \(state).new \(state)
               fi
               rmdir \(lock)
@@ -82,9 +82,5 @@ enum Housekeeping {
     /// `gc.auto`: the loose-object count above which git's automatic cleanup packs.
     static func looseObjectLimit(_ store: CoordStore) -> Int {
         Int(store.configInt("gc.auto") ?? 6_700)
-    }
-
-    static func shellQuoted(_ s: String) -> String {
-        "'" + s.replacing("'", with: "'\\''") + "'"
     }
 }

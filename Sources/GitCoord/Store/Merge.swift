@@ -54,7 +54,7 @@ extension CoordStore {
                     rejected.append(refusal)
                     continue
                 }
-                if policy != nil, let s = try Self.maxStamp(path: change.path, repo.readBlob(newID)), maxAccepted.map({ $0 < s }) ?? true {
+                if policy != nil, CellKind.of(path: change.path) == .fields, let s = try Self.maxStamp(path: change.path, repo.readBlob(newID)), maxAccepted.map({ $0 < s }) ?? true {
                     maxAccepted = s
                 }
                 guard let oldID = change.old else {

@@ -43,11 +43,6 @@ public struct PeerPolicy: Sendable {
     /// The latest stamp time this replica takes from a peer.
     public var latestAccepted: Int64 { now + maxClockSkewMilliseconds }
 
-    /// Nil when the cell may be taken, else why not.
-    public func check(path: String, id: ObjectID, repository: Repository) -> String? {
-        refusal(document: "", path: path, id: id, repository: repository)?.reason
-    }
-
     /// The refusal of the cell at `path` (blob `id`), or nil when it may be taken.
     public func refusal(document: String, path: String, id: ObjectID, repository: Repository) -> RejectedCell? {
         func refuse(_ reason: String, lasting: Bool = true) -> RejectedCell {

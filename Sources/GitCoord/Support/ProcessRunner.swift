@@ -3,6 +3,11 @@ import SystemPackage
 
 /// Runs other programs: `git` for transport and housekeeping, and the commands jobs supervise.
 public enum ProcessRunner {
+    /// `text` quoted for sh: one word, whatever it holds.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacing("'", with: "'\\''") + "'"
+    }
+
     /// What a finished program printed and how it ended.
     public struct Output: Sendable {
         public let status: Int32
