@@ -41,8 +41,7 @@ extension Doctor {
     /// Agent hooks in the user, project and local settings files: each command of ours must find a
     /// git-coord to run (its recorded path, else PATH). `git coord hooks doctor` runs them.
     static func checkHooks(_ coord: Coord, _ fix: Bool) -> [Finding] {
-        let home = ProcessEnvironment.get("HOME")
-        let files = HookScope.allCases.compactMap { try? $0.settingsFile(home: home, workDir: coord.store.workDir) }
+        let files = coord.hookSettingsFiles()
         var installed: [String] = []
         var out: [Finding] = []
         for file in files {

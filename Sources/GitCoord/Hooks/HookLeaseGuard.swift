@@ -52,19 +52,14 @@ extension Coord {
             root = other.store.workDir
         }
         guard let root, let path = LeasePaths.relative(file, root: root) else { return .silent }
-        let hits = try (me.map { coord.acting(as: $0) } ?? coord).leaseHits([path])
+        // `coord` acts as `me` already: this `Coord`, or the other worktree's opened as `me`.
+        let hits = try coord.leaseHits([path])
         guard let hit = hits.first else { return .silent }
         let others = hits.dropFirst().map(\.lease.id)
         let reason = "git coord: \(tool) refused. \(hit.line)\(others.isEmpty ? "" : "; also \(others.joined(separator: ", "))"). "
             + "Do not change this path: pick other work, or ask \(hit.lease.holder) to release it "
             + "(git coord send --lease \(hit.lease.id) -m \"...\"), and see git coord lease list."
         return .deny(reason)
-    }
-
-    /// A `Coord` acting as `name`, or with no session at all when it is nil.
-    func acting(as name: String?) -> Coord {
-        guard let name else { return session == nil ? self : Coord(store: store.acting(as: nil)) }
-        return acting(as: name)
     }
 }
 
