@@ -33,7 +33,7 @@ enum MailBench {
                 throw CoordError.data("cannot start the waiter")
             }
             let exit = ExitWatch(pid: pid)
-            guard waitUntilPolling(pid) else { throw CoordError.data("the waiter never went to sleep in poll()") }
+            guard eventually(within: 10, { Shell.isBlockedInPoll(pid) }) else { throw CoordError.data("the waiter never went to sleep in poll()") }
             let sent = CLI.run(["send", "bob", "-m", "ping \(i)"], in: a)
             let sendReturned = Clock.monotonicNanoseconds()
             guard sent.status == 0 else { throw CoordError.data("send failed: \(sent.stderr)") }
@@ -46,18 +46,6 @@ enum MailBench {
         bench.line("baseline: a reader polling a shared file every 15 min waits 450,000 ms on average (p99 891,000 ms)")
         let cliSend = bench.samples(bench.quick ? 20 : 50) { i in _ = CLI.run(["send", "bob", "-m", "x\(i)"], in: a) }
         bench.line("for scale, one CLI send (process start to exit): \(bench.summary(cliSend))")
-    }
-
-    /// Waits until one of the process's threads sleeps in poll(2), i.e. the watcher is armed.
-    static func waitUntilPolling(_ pid: Int32) -> Bool {
-        let deadline = Clock.monotonicNanoseconds() + 10_000_000_000
-        while Clock.monotonicNanoseconds() < deadline {
-            for task in Files.list("/proc/\(pid)/task") {
-                if let w = Files.readString("/proc/\(pid)/task/\(task)/wchan"), w.contains("poll") { return true }
-            }
-            Clock.sleep(milliseconds: 0.5)
-        }
-        return false
     }
 
     /// Reaps a child on its own thread and notes the moment it exited.

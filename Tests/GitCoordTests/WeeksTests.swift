@@ -57,17 +57,17 @@ import Testing
     /// written over; doctor --fix moves it aside (kept), and the document works again.
     @Test func aForeignRefIsNeitherReadAsEmptyNorOverwrittenAndDoctorMovesItAside() throws {
         let repo = try joined("alice", "bob")
-        let project = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).trimmingSuffixNewline()
+        let project = try Shell.git(["-C", repo.path, "rev-parse", "HEAD"]).mailTrimmed()
         try Shell.git(["-C", repo.path, "update-ref", "refs/coord/mail/bob", project])
         let alice = try repo.coord("alice")
         let refused = coordError { try alice.send(Outgoing(to: ["bob"], body: "hi")) }
         #expect(refused?.exitCode == 3 && refused?.message.contains("not a git-coord document") == true && refused?.message.contains("doctor --fix") == true)
-        #expect(try Shell.git(["-C", repo.path, "rev-parse", "refs/coord/mail/bob"]).trimmingSuffixNewline() == project)
+        #expect(try Shell.git(["-C", repo.path, "rev-parse", "refs/coord/mail/bob"]).mailTrimmed() == project)
         let found = alice.doctor().filter { $0.check == "refs" && $0.level == .problem }
         #expect(found.count == 1 && found[0].text.contains("refs/coord/mail/bob"))
         let fixed = alice.doctor(fix: true).filter { $0.check == "refs" && $0.level == .problem }
         #expect(fixed.allSatisfy { $0.fixed })
-        #expect(try Shell.git(["-C", repo.path, "rev-parse", "refs/coord-aside/coord/mail/bob"]).trimmingSuffixNewline() == project)
+        #expect(try Shell.git(["-C", repo.path, "rev-parse", "refs/coord-aside/coord/mail/bob"]).mailTrimmed() == project)
         // The refused send had written alice's note; the fix finished it, once.
         #expect(try repo.coord("bob").inbox().map(\.message.body) == ["hi"])
         try alice.send(Outgoing(to: ["bob"], body: "again"))
@@ -185,9 +185,9 @@ import Testing
     /// A document in a newer format says which formats this build reads.
     @Test func aNewerFormatSaysWhichFormatsThisBuildReads() throws {
         let repo = try joined("a")
-        let blob = try Shell.git(["-C", repo.path, "hash-object", "-w", "--stdin"], input: #"{"format":9,"kind":"state"}"# + "\n").trimmingSuffixNewline()
-        let tree = try Shell.git(["-C", repo.path, "mktree"], input: "100644 blob \(blob)\t.coord\n").trimmingSuffixNewline()
-        let commit = try Shell.git(["-C", repo.path, "commit-tree", tree, "-m", "state: from a newer git-coord"]).trimmingSuffixNewline()
+        let blob = try Shell.git(["-C", repo.path, "hash-object", "-w", "--stdin"], input: #"{"format":9,"kind":"state"}"# + "\n").mailTrimmed()
+        let tree = try Shell.git(["-C", repo.path, "mktree"], input: "100644 blob \(blob)\t.coord\n").mailTrimmed()
+        let commit = try Shell.git(["-C", repo.path, "commit-tree", tree, "-m", "state: from a newer git-coord"]).mailTrimmed()
         try Shell.git(["-C", repo.path, "update-ref", "refs/coord/state/a", commit])
         let newer = coordError { _ = try repo.store().snapshot(DocumentID(.state, "a")) }
         #expect(newer?.message.contains("format 9") == true && newer?.message.contains("reads formats up to 1") == true, "\(String(describing: newer))")
@@ -201,6 +201,3 @@ import Testing
     }
 }
 
-extension String {
-    func trimmingSuffixNewline() -> String { hasSuffix("\n") ? String(dropLast()) : self }
-}

@@ -43,7 +43,11 @@ extension Coord {
 
     /// Reads one task by (a prefix of) its id.
     public func task(_ text: String) throws(CoordError) -> BoardTask {
-        let snap = try store.snapshot(.board)
+        try task(text, in: try store.snapshot(.board))
+    }
+
+    /// Reads one task by (a prefix of) its id in a board as it stood.
+    func task(_ text: String, in snap: Snapshot) throws(CoordError) -> BoardTask {
         let id = try resolveTask(text, in: snap)
         guard let map = try snap.fields(TaskCell.path(id)) else { throw TaskID.unknown(text) }
         return TaskCell.task(id: id, fields: map)
